@@ -1,0 +1,45 @@
+/**
+ * Seeded randomness, after TigerBeetle's VOPR: one root seed, and every
+ * subsystem draws from its own stream forked by name. A fork is derived from
+ * the parent's seed and the name only, never from the parent's draws, so a new
+ * draw in one subsystem cannot shift the stream of another.
+ *
+ * The algorithm is seedrandom's Alea: fast, and the same on every platform.
+ */
+import seedrandom from 'seedrandom';
+import { assert } from './assert';
+
+export class Rng {
+  private readonly prng: seedrandom.PRNG;
+
+  constructor(readonly seed: string) {
+    this.prng = seedrandom.alea(seed);
+  }
+
+  /** An independent stream for a subsystem, e.g. `rng.fork('network')`. */
+  fork(name: string): Rng {
+    assert(name.length > 0, 'Rng.fork needs a name');
+    return new Rng(`${this.seed}/${name}`);
+  }
+
+  /** Uniform in [0, 1). */
+  double(): number {
+    return this.prng.double();
+  }
+
+  /** Uniform integer in [min, max], both inclusive. */
+  int(min: number, max: number): number {
+    assert(Number.isInteger(min) && Number.isInteger(max) && min <= max, () => `Rng.int: bad range [${min}, ${max}]`);
+    return min + Math.floor(this.prng.double() * (max - min + 1));
+  }
+
+  /** True with probability p. */
+  chance(p: number): boolean {
+    return this.prng.double() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    assert(items.length > 0, 'Rng.pick: no items');
+    return items[this.int(0, items.length - 1)]!;
+  }
+}
