@@ -438,8 +438,14 @@ export class SimDisk {
 
   private truncateInode(inode: Inode, length: number): void {
     if (length === inode.length) return;
-    if (length < inode.syncedLength && inode.bytes !== null) {
-      inode.undo.push({ pos: length, bytes: inode.bytes.slice(length, inode.syncedLength) });
+    if (length < inode.syncedLength) {
+      if (inode.bytes !== null) {
+        inode.undo.push({ pos: length, bytes: inode.bytes.slice(length, inode.syncedLength) });
+      } else {
+        // A size-only file has no bytes to restore: its owner already dropped
+        // the truncated content, so a power loss cannot bring it back.
+        inode.syncedLength = length;
+      }
     }
     if (inode.bytes !== null && length > inode.length) {
       this.ensureCapacity(inode, length);

@@ -28,6 +28,11 @@ export class Trace {
     public recording = true,
   ) {}
 
+  /** False when nobody would see a record: hot paths skip building one. */
+  get active(): boolean {
+    return this.recording || this.listeners.length > 0;
+  }
+
   /** How many records have been emitted so far (recorded or not). */
   get position(): number {
     return this.count;
