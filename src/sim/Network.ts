@@ -238,6 +238,7 @@ interface Link<M> {
   readonly payloads: M[];
   readonly incarnations: number[];
   readonly sentAtMs: number[];
+  readonly deliverAtMs: number[];
   head: number;
   /** The one delivery callback of this link. */
   readonly deliverNext: () => void;
@@ -330,6 +331,7 @@ export class Network<M> {
     link.payloads.push(message);
     link.incarnations.push(link.to.incarnation);
     link.sentAtMs.push(nowMs);
+    link.deliverAtMs.push(atMs);
     this.inFlightCount++;
     this.sim.at(atMs, link.label, link.deliverNext);
   }
@@ -448,6 +450,7 @@ export class Network<M> {
       payloads: [],
       incarnations: [],
       sentAtMs: [],
+      deliverAtMs: [],
       head: 0,
       deliverNext: () => this.deliverHead(link),
     };
@@ -458,6 +461,8 @@ export class Network<M> {
   private deliverHead(link: Link<M>): void {
     const i = link.head;
     assert(i < link.payloads.length, () => `${link.label}: a delivery fired with nothing in flight`);
+    // The FIFO pairs each queue entry with the head message; a mismatch means the order broke.
+    assert(link.deliverAtMs[i] === this.sim.nowMs, () => `${link.label}: head message due at ${link.deliverAtMs[i]}, delivered at ${this.sim.nowMs}`);
     const message = link.payloads[i]!;
     const incarnation = link.incarnations[i]!;
     const sentAtMs = link.sentAtMs[i]!;
@@ -483,11 +488,13 @@ export class Network<M> {
       link.payloads.length = 0;
       link.incarnations.length = 0;
       link.sentAtMs.length = 0;
+      link.deliverAtMs.length = 0;
       link.head = 0;
     } else if (link.head >= COMPACT_AT && link.head * 2 >= n) {
       link.payloads.splice(0, link.head);
       link.incarnations.splice(0, link.head);
       link.sentAtMs.splice(0, link.head);
+      link.deliverAtMs.splice(0, link.head);
       link.head = 0;
     }
   }
