@@ -131,6 +131,8 @@ export class RedisServer {
     errorCounts: new Map(),
   };
   readonly activeExpire: ActiveExpireState = newActiveExpireState();
+  /** server.active_expire_enabled (DEBUG SET-ACTIVE-EXPIRE): off, keys expire only on access. */
+  activeExpireEnabled = true;
 
   private readonly sim: RedisKernel;
   private readonly expireRng: Rng;
@@ -249,7 +251,7 @@ export class RedisServer {
   /** Start serverCron if there is work for it (after loading keys, a config change...). */
   ensureCron(): void {
     if (this.cronTimer !== undefined || this.halted) return;
-    if (this.ks.totalVolatileCount() === 0 && !this.persistence.wantsCron()) return;
+    if (!this.cronHasWork()) return;
     const period = this.cronPeriodMs();
     // Ticks stay on the grid a never-idle server would have used.
     const next = this.startedAtMs + (Math.floor((this.nowMs - this.startedAtMs) / period) + 1) * period;
@@ -364,8 +366,13 @@ export class RedisServer {
     else this.emitPropagate(db, argv);
   }
 
+  /** serverCron has something to do: keys to expire actively, or persistence work. */
+  private cronHasWork(): boolean {
+    return (this.activeExpireEnabled && this.ks.totalVolatileCount() > 0) || this.persistence.wantsCron();
+  }
+
   private beforeSleep(): void {
-    if (this.ks.totalVolatileCount() > 0) {
+    if (this.activeExpireEnabled && this.ks.totalVolatileCount() > 0) {
       activeExpireCycle(this.ks, this.expireRng, this.activeExpire, 'fast', this.expireParams());
     }
     this.persistence.beforeSleep();
@@ -375,14 +382,14 @@ export class RedisServer {
   private cron(): void {
     this.cronTimer = undefined;
     if (this.halted) return;
-    if (this.ks.totalVolatileCount() > 0) {
+    if (this.activeExpireEnabled && this.ks.totalVolatileCount() > 0) {
       activeExpireCycle(this.ks, this.expireRng, this.activeExpire, 'slow', this.expireParams());
-    } else {
+    } else if (this.ks.totalVolatileCount() === 0) {
       // What the next cycles would find: no volatile keys anywhere.
       this.activeExpire.avgTtlMs.fill(0);
     }
     this.persistence.cron();
-    if (!this.halted && (this.ks.totalVolatileCount() > 0 || this.persistence.wantsCron())) {
+    if (!this.halted && this.cronHasWork()) {
       this.cronTimer = this.sim.schedule(this.cronPeriodMs(), `redis:${this.name}:cron`, () => this.cron());
     }
   }
