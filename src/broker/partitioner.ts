@@ -54,9 +54,12 @@ const MURMUR2_SEED = 0x9747b28c;
 const MURMUR2_M = 0x5bd1e995;
 const MURMUR2_R = 24;
 
-/** Kafka's `Utils.murmur2`: a signed 32-bit hash, as Java's `int`. */
-export function murmur2(data: Uint8Array): number {
-  const length = data.length;
+/**
+ * Kafka's `Utils.murmur2`: a signed 32-bit hash, as Java's `int`, of
+ * `data[0, length)` (all of it by default).
+ */
+export function murmur2(data: Uint8Array, length: number = data.length): number {
+  assert(length >= 0 && length <= data.length, () => `murmur2: length ${length} outside [0, ${data.length}]`);
   let h = (MURMUR2_SEED ^ length) | 0;
   const length4 = length >>> 2;
   for (let i = 0; i < length4; i++) {
@@ -95,10 +98,17 @@ export function keyBytes(key: string | Uint8Array): Uint8Array {
   return typeof key === 'string' ? utf8.encode(key) : key;
 }
 
+/** Reused for string keys, so hashing one does not allocate its bytes. */
+let scratch = new Uint8Array(256);
+
 /** `BuiltInPartitioner.partitionForKey`. */
 export function partitionForKey(key: string | Uint8Array, numPartitions: number): number {
   assert(Number.isInteger(numPartitions) && numPartitions > 0, () => `partitionForKey: numPartitions must be a positive integer, got ${numPartitions}`);
-  return toPositive(murmur2(keyBytes(key))) % numPartitions;
+  if (typeof key !== 'string') return toPositive(murmur2(key)) % numPartitions;
+  // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+  if (scratch.length < key.length * 3) scratch = new Uint8Array(key.length * 3);
+  const { written } = utf8.encodeInto(key, scratch);
+  return toPositive(murmur2(scratch, written)) % numPartitions;
 }
 
 // ---- the partitioner -------------------------------------------------------------

@@ -82,6 +82,19 @@ describe('partitioner: murmur2 as Kafka Utils.murmur2', () => {
     expect(partitionForKey('héllo', 7)).toBe(toPositive(murmur2(new Uint8Array([0x68, 0xc3, 0xa9, 0x6c, 0x6c, 0x6f]))) % 7);
   });
 
+  test.prop([fc.string({ unit: 'binary', maxLength: 400 }), fc.integer({ min: 1, max: 1000 })], { seed: 97, numRuns: 300 })(
+    'partitioner (seed 97): a string key hashes exactly as its UTF-8 bytes, long and non-ASCII ones too',
+    (key, numPartitions) => {
+      expect(partitionForKey(key, numPartitions)).toBe(toPositive(referenceMurmur2(new TextEncoder().encode(key))) % numPartitions);
+    },
+  );
+
+  it('murmur2 over a prefix equals murmur2 over the sliced bytes', () => {
+    const data = bytes('a-little-bit-longer-string');
+    expect(murmur2(data, 6)).toBe(murmur2(data.slice(0, 6)));
+    expect(() => murmur2(data, data.length + 1)).toThrow(/outside/);
+  });
+
   it('keyed partition is toPositive(murmur2(key)) % numPartitions', () => {
     // -790332482 & 0x7fffffff = 1357151166
     expect(partitionForKey('foobar', 3)).toBe(1357151166 % 3);
