@@ -584,9 +584,9 @@ export class UnifiedLog {
       largestTimestampMs: segment.largestTimestampMs(),
       reason,
     }));
-    this.maybeIncrementLogStartOffset(newLogStartOffset, `segment deletion (${reason})`);
     this.segments = this.segments.slice(toDelete.length);
     for (let i = 0; i < toDelete.length; i++) this.scheduleFileDeletion(toDelete[i]!, records[i]!);
+    this.maybeIncrementLogStartOffset(newLogStartOffset, `segment deletion (${reason})`);
     return records;
   }
 
@@ -604,7 +604,6 @@ export class UnifiedLog {
         largestTimestampMs: record.largestTimestampMs,
         reason: record.reason,
         retentionMs: this.config['retention.ms'],
-        logStartOffset: this.logStart,
       });
     }
     this.sim.schedule(this.config['file.delete.delay.ms'], `delete-file ${this.name} ${segmentFileStem(segment.baseOffset)}`, () => {

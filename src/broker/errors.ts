@@ -16,6 +16,7 @@ export type KafkaErrorCode =
   | 'INVALID_PRODUCER_EPOCH'
   | 'UNKNOWN_PRODUCER_ID'
   | 'TOPIC_ALREADY_EXISTS'
+  | 'INVALID_TOPIC_EXCEPTION'
   | 'INVALID_PARTITIONS'
   | 'INVALID_REPLICATION_FACTOR'
   | 'RECORD_LIST_TOO_LARGE'
@@ -40,6 +41,7 @@ export const KAFKA_ERROR_DEFAULT_MESSAGES: Record<KafkaErrorCode, string> = {
   UNKNOWN_PRODUCER_ID:
     'This exception is raised by the broker if it could not locate the producer metadata associated with the producerId in question. This could happen if, for instance, the producer\'s records were deleted because their retention time had elapsed. Once the last records of the producerId are removed, the producer\'s metadata is removed from the broker, and future appends by the producer will return this exception.',
   TOPIC_ALREADY_EXISTS: 'Topic with this name already exists.',
+  INVALID_TOPIC_EXCEPTION: 'The request attempted to perform an operation on an invalid topic.',
   INVALID_PARTITIONS: 'Number of partitions is below 1.',
   INVALID_REPLICATION_FACTOR: 'Replication factor is below 1 or larger than the number of available brokers.',
   RECORD_LIST_TOO_LARGE: 'The request included message batch larger than the configured segment size on the server.',

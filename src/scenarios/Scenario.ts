@@ -1,0 +1,112 @@
+/**
+ * A scenario: a paragraph on what it teaches, steps a learner can follow, and
+ * expectations that can fail. Written in TypeScript with the builder below,
+ * or in YAML with the same steps (see scenarioFile.ts).
+ *
+ *   scenario({ name: 'retention-deletes-under-stored-offset', ... })
+ *     .createTopic('events', { config: { 'retention.ms': '3m' } })
+ *     .produce('events', { count: 16, interval: '1s' })
+ *     .wait('10m')
+ *     .expect('logStartOffset events-0', { equals: 20, because: '...' })
+ *     .build();
+ */
+import { parseDuration } from './duration';
+import type { StepSpec } from './Step';
+
+export interface ScenarioMeta {
+  readonly name: string;
+  /** A one-line title. */
+  readonly title: string;
+  /** What it teaches: a paragraph, shown before the timeline. */
+  readonly teaches: string;
+  /** The setting that prevents the failure, if the scenario shows one. */
+  readonly fix?: string;
+  readonly seed?: string | number;
+  /** ISO instant the simulated clock starts at. */
+  readonly start?: string;
+}
+
+export interface ScenarioSpec extends ScenarioMeta {
+  readonly steps: readonly StepSpec[];
+  /** Where it came from: `built-in` or a file path. */
+  readonly source: string;
+}
+
+type Args = Record<string, unknown>;
+
+export class ScenarioBuilder {
+  private readonly steps: StepSpec[] = [];
+
+  constructor(private readonly meta: ScenarioMeta) {}
+
+  /** Any step by kind, with its arguments as a YAML file would give them. */
+  step(kind: string, args: Args = {}): this {
+    this.steps.push({ kind, args, location: `${this.meta.name}, step ${this.steps.length + 1} (${kind})` });
+    return this;
+  }
+
+  note(text: string): this {
+    return this.step('note', { text });
+  }
+
+  wait(duration: string | number): this {
+    if (parseDuration(duration) === null) throw new Error(`wait: '${duration}' is not a duration`);
+    return this.step('wait', { for: duration });
+  }
+
+  kafkaCluster(args: { brokers?: number; config?: Args }): this {
+    return this.step('kafka-cluster', args);
+  }
+
+  createTopic(name: string, args: Args = {}): this {
+    return this.step('create-topic', { name, ...args });
+  }
+
+  addPartitions(topic: string, partitions: number, args: Args = {}): this {
+    return this.step('add-partitions', { topic, partitions, ...args });
+  }
+
+  describeTopic(topic: string): this {
+    return this.step('describe-topic', { topic });
+  }
+
+  produce(topic: string, args: Args = {}): this {
+    return this.step('produce', { topic, ...args });
+  }
+
+  consume(topic: string, args: Args): this {
+    return this.step('consume', { topic, ...args });
+  }
+
+  fetch(topic: string, args: Args): this {
+    return this.step('fetch', { topic, ...args });
+  }
+
+  listOffsets(topic: string, args: Args): this {
+    return this.step('list-offsets', { topic, ...args });
+  }
+
+  lookupOffset(topic: string, offset: number, args: Args = {}): this {
+    return this.step('lookup-offset', { topic, offset, ...args });
+  }
+
+  storeOffset(args: { group: string; topic: string; partition?: number; offset: number }): this {
+    return this.step('store-offset', args);
+  }
+
+  correctOffsets(args: Args): this {
+    return this.step('correct-offsets', args);
+  }
+
+  expect(that: string, comparison: { equals?: unknown; 'at-least'?: number; 'at-most'?: number; because?: string }): this {
+    return this.step('expect', { that, ...comparison });
+  }
+
+  build(): ScenarioSpec {
+    return { ...this.meta, steps: [...this.steps], source: 'built-in' };
+  }
+}
+
+export function scenario(meta: ScenarioMeta): ScenarioBuilder {
+  return new ScenarioBuilder(meta);
+}

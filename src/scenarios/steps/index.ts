@@ -1,0 +1,40 @@
+/** Every step a scenario can use, by kind. */
+import type { AnyStepDefinition } from '../Step';
+import { expectStep, noteStep, waitStep } from './basicSteps';
+import {
+  addPartitionsStep,
+  consumeStep,
+  createTopicStep,
+  deleteTopicStep,
+  describeTopicStep,
+  fetchStep,
+  kafkaClusterStep,
+  listOffsetsStep,
+  lookupOffsetStep,
+  produceStep,
+} from './kafkaSteps';
+import { correctOffsetsStep, storeOffsetStep } from './offsetSteps';
+
+const ALL: readonly AnyStepDefinition[] = [
+  noteStep,
+  waitStep,
+  expectStep,
+  kafkaClusterStep,
+  createTopicStep,
+  addPartitionsStep,
+  deleteTopicStep,
+  describeTopicStep,
+  produceStep,
+  fetchStep,
+  consumeStep,
+  listOffsetsStep,
+  lookupOffsetStep,
+  storeOffsetStep,
+  correctOffsetsStep,
+];
+
+export const STEPS: ReadonlyMap<string, AnyStepDefinition> = new Map(ALL.map((s) => [s.kind, s]));
+
+export function stepKinds(): string[] {
+  return [...STEPS.keys()].sort();
+}

@@ -1,0 +1,78 @@
+/**
+ * The command line as a user meets it: a real process, real exit codes,
+ * real files.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const TSX = join('node_modules', '.bin', 'tsx');
+
+function faultline(...args: string[]) {
+  const result = spawnSync(TSX, ['src/cli/faultline.ts', ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'faultline-cli-'));
+
+describe('faultline CLI', () => {
+  it('list: every built-in scenario with a one-line title', () => {
+    const { code, stdout } = faultline('list');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^retention-deletes-under-stored-offset +Retention deletes/m);
+    expect(stdout).toMatch(/^sparse-index-lookup +/m);
+  });
+
+  it('run: narrates the timeline with simulated time, exits 0 and writes the trace as JSON Lines', () => {
+    const trace = join(dir, 'trace.jsonl');
+    const { code, stdout } = faultline('run', 'retention-deletes-under-stored-offset', '--seed', '9', '--trace', trace);
+    expect(code).toBe(0);
+    expect(stdout).toContain('seed 9');
+    expect(stdout).toMatch(/\+00:05:30\.000 .*retention deleted segment 00000000000000000000/);
+    expect(stdout).toContain('expectations: 8 passed, 0 failed');
+    const lines = readFileSync(trace, 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'scenario.start', seed: '9' });
+    expect(lines.every((l) => l.startsWith('{"t":'))).toBe(true);
+  });
+
+  it('run: a failed expectation exits 1 and says what was expected and what happened', () => {
+    const file = join(dir, 'failing.yaml');
+    writeFileSync(
+      file,
+      'name: failing\ntitle: t\nteaches: p\nsteps:\n  - create-topic: events\n  - produce: { topic: events, count: 3 }\n  - expect: { that: logEndOffset events-0, equals: 4, because: three records }\n',
+    );
+    const { code, stdout } = faultline('run', file, '--quiet');
+    expect(code).toBe(1);
+    expect(stdout).toContain(`FAILED logEndOffset events-0 equals 4 (${file}:7:5)`);
+    expect(stdout).toContain('actual:   3');
+  });
+
+  it('run: a bad file exits 2 with file:line, runs nothing and writes no trace', () => {
+    const file = join(dir, 'bad.yaml');
+    const trace = join(dir, 'bad-trace.jsonl');
+    writeFileSync(file, 'name: bad\ntitle: t\nteaches: p\nsteps:\n  - create-topic: { name: events, partitions: zero }\n');
+    const { code, stdout, stderr } = faultline('run', file, '--trace', trace);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`error: ${file}:5:35: 'partitions' must be an integer, got 'zero'`);
+    expect(stdout).toBe('');
+    expect(existsSync(trace)).toBe(false);
+  });
+
+  it('run: an unknown scenario or a bad option exits 2', () => {
+    expect(faultline('run', 'no-such-scenario').code).toBe(2);
+    expect(faultline('run', 'start-from-time', '--seed', 'a b').code).toBe(2);
+    expect(faultline('frobnicate').code).toBe(2);
+  });
+
+  it('a step that Kafka refuses stops the run with exit 2 and the location', () => {
+    const file = join(dir, 'refused.yaml');
+    writeFileSync(file, 'name: refused\ntitle: t\nteaches: p\nsteps:\n  - create-topic: { name: events, replication-factor: 3 }\n');
+    const { code, stderr } = faultline('run', file, '--quiet');
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `${file}:5:5: InvalidReplicationFactorException: Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.`,
+    );
+  });
+});
