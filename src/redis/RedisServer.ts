@@ -333,7 +333,10 @@ export class RedisServer {
     if (reply.kind === 'error') this.countError(reply.message);
     // EXEC is never propagated itself: its commands were, one by one.
     if (cmd !== this.execCommand && (this.dirty > dirtyBefore || ctx.forced) && this.propagateListeners.length > 0) {
-      this.pending.push({ db: client.db, argv: ctx.rewritten ?? argv });
+      const propagated = ctx.rewritten ?? argv;
+      // A top-level command that propagates alone needs no queueing (the hot path).
+      if (this.depth === 0 && this.pending.length === 0) this.emitPropagate(client.db, propagated);
+      else this.pending.push({ db: client.db, argv: propagated });
     }
     if (this.depth === 0 && this.pending.length > 0) this.propagatePending();
     return reply;
@@ -342,6 +345,13 @@ export class RedisServer {
   /** propagatePendingCommands: wrap in MULTI/EXEC when more than one. */
   private propagatePending(): void {
     const ops = this.pending;
+    if (ops.length === 1) {
+      // The common case: one command, no wrapping, no new array.
+      const op = ops[0]!;
+      ops.length = 0;
+      this.emitPropagate(op.db, op.argv);
+      return;
+    }
     this.pending = [];
     const transaction = ops.length > 1;
     if (transaction) this.emitPropagate(ops[0]!.db, ['MULTI']);

@@ -164,6 +164,8 @@ export type ConfigApplier = (name: ConfigName) => string | null;
 
 export class RedisConfig {
   private readonly raw = new Map<ConfigName, bigint | boolean | string | readonly SavePoint[]>();
+  /** Typed values as `get` returns them; commands read limits on every call. */
+  private readonly typed = new Map<ConfigName, unknown>();
   /** Applied after a CONFIG SET changed a setting that has an apply step, and for `dir`. */
   applier: ConfigApplier = () => null;
 
@@ -184,9 +186,18 @@ export class RedisConfig {
   // ---- typed access -----------------------------------------------------------
 
   get<K extends ConfigName>(name: K): RedisConfigValues[K] {
+    const cached = this.typed.get(name);
+    if (cached !== undefined) return cached as RedisConfigValues[K];
     const value = this.raw.get(name);
     assert(value !== undefined, () => `config ${name} has no value`);
-    return (typeof value === 'bigint' ? Number(value) : value) as RedisConfigValues[K];
+    const typed = typeof value === 'bigint' ? Number(value) : value;
+    this.typed.set(name, typed);
+    return typed as RedisConfigValues[K];
+  }
+
+  private put(name: ConfigName, value: bigint | boolean | string | readonly SavePoint[]): void {
+    this.raw.set(name, value);
+    this.typed.delete(name);
   }
 
   /** The value as CONFIG GET prints it. */
@@ -296,7 +307,7 @@ export class RedisConfig {
   /** restoreBackupConfig: put the old values back (re-entering the old `dir`). */
   private restore(defs: readonly ConfigDef[], backups: readonly (bigint | boolean | string | readonly SavePoint[])[]): void {
     for (let j = 0; j < defs.length; j++) {
-      this.raw.set(defs[j]!.name, backups[j]!);
+      this.put(defs[j]!.name, backups[j]!);
       if (defs[j]!.name === 'dir') this.applier('dir');
     }
   }
@@ -307,20 +318,20 @@ export class RedisConfig {
     if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) return parsed.error;
     if (def.type.kind === 'dir') {
       const previous = this.raw.get('dir');
-      this.raw.set('dir', parsed as string);
+      this.put('dir', parsed as string);
       const error = previous === undefined ? null : this.applier('dir');
-      if (error !== null) this.raw.set('dir', previous!);
+      if (error !== null) this.put('dir', previous!);
       return error;
     }
-    this.raw.set(def.name, parsed as bigint | boolean | string | readonly SavePoint[]);
+    this.put(def.name, parsed as bigint | boolean | string | readonly SavePoint[]);
     return null;
   }
 
   /** updateHZ: hz is a hint; out-of-range values are capped, not refused. */
   private capHz(): null {
     const hz = this.raw.get('hz') as bigint;
-    if (hz < HZ_MIN) this.raw.set('hz', BigInt(HZ_MIN));
-    if (hz > HZ_MAX) this.raw.set('hz', BigInt(HZ_MAX));
+    if (hz < HZ_MIN) this.put('hz', BigInt(HZ_MIN));
+    if (hz > HZ_MAX) this.put('hz', BigInt(HZ_MAX));
     return null;
   }
 
