@@ -33,6 +33,8 @@ export class Broker {
   readonly defaultLogConfig: LogConfig;
   private readonly sim: Simulation;
   private readonly logs = new Map<string, UnifiedLog>();
+  /** `logs` in name order, rebuilt only when a log is created or deleted. */
+  private sortedLogs: UnifiedLog[] | null = null;
   private retentionTask: PeriodicTask | undefined;
 
   constructor(options: BrokerOptions) {
@@ -62,8 +64,9 @@ export class Broker {
   }
 
   /** All logs, in name order. */
-  allLogs(): UnifiedLog[] {
-    return [...this.logs.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  allLogs(): readonly UnifiedLog[] {
+    this.sortedLogs ??= [...this.logs.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return this.sortedLogs;
   }
 
   createLog(tp: TopicPartition, config: LogConfig): UnifiedLog {
@@ -72,6 +75,7 @@ export class Broker {
     if (existing !== undefined) return existing;
     const log = new UnifiedLog({ topicPartition: tp, config, sim: this.sim, disk: this.disk, dir: `${LOG_DIR}/${name}`, brokerId: this.id });
     this.logs.set(name, log);
+    this.sortedLogs = null;
     return log;
   }
 
@@ -82,12 +86,16 @@ export class Broker {
     log.truncateFullyAndStartAt(0);
     for (const segment of log.logSegments) segment.deleteFiles();
     this.logs.delete(name);
+    this.sortedLogs = null;
   }
 
   /** LogManager.cleanupLogs: one retention pass over every log. */
-  cleanupLogs(): DeletedSegment[] {
-    const deleted: DeletedSegment[] = [];
-    for (const log of this.allLogs()) deleted.push(...log.deleteOldSegments());
+  cleanupLogs(): readonly DeletedSegment[] {
+    let deleted: readonly DeletedSegment[] = [];
+    for (const log of this.allLogs()) {
+      const fromLog = log.deleteOldSegments();
+      if (fromLog.length > 0) deleted = deleted.concat(fromLog);
+    }
     return deleted;
   }
 }

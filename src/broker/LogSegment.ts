@@ -60,6 +60,12 @@ export class LogSegment {
   private indexFile: FileHandle;
   private timeIndexFile: FileHandle;
   private size = 0;
+  /**
+   * For each offset index entry, the index of its batch in `batches`: the
+   * simulator's shortcut from a file position to the batch stored there
+   * (Kafka reads the batch header at that position instead).
+   */
+  private entryBatchIndex = new Int32Array(16);
   private bytesSinceLastIndexEntry = 0;
   private maxTimestampSoFar = NO_TIMESTAMP;
   private offsetOfMaxTimestampSoFar: number;
@@ -153,7 +159,14 @@ export class LogSegment {
     let offsetIndexEntry: IndexAppend['offsetIndexEntry'] = null;
     let timeIndexEntry: IndexAppend['timeIndexEntry'] = null;
     if (this.bytesSinceLastIndexEntry > this.indexIntervalBytes) {
+      const slot = this.offsetIndex.entries;
       this.offsetIndex.append(batch.lastOffset, batch.position);
+      if (slot === this.entryBatchIndex.length) {
+        const grown = new Int32Array(slot * 2);
+        grown.set(this.entryBatchIndex);
+        this.entryBatchIndex = grown;
+      }
+      this.entryBatchIndex[slot] = this.batches.length - 1;
       offsetIndexEntry = { offset: batch.lastOffset, position: batch.position };
       if (this.timeIndex.maybeAppend(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar)) {
         timeIndexEntry = { timestampMs: this.maxTimestampSoFar, offset: this.offsetOfMaxTimestampSoFar };
@@ -192,7 +205,8 @@ export class LogSegment {
    */
   findBatchIndex(targetOffset: number): number {
     if (this.batches.length === 0) return -1;
-    let i = this.batchIndexAtPosition(this.offsetIndex.lookupPosition(targetOffset));
+    const slot = this.offsetIndex.lookupSlot(targetOffset);
+    let i = slot < 0 ? 0 : this.entryBatchIndex[slot]!;
     const batches = this.batches;
     while (i < batches.length && batches[i]!.lastOffset < targetOffset) i++;
     return i < batches.length ? i : -1;

@@ -110,6 +110,8 @@ export interface UnifiedLogOptions {
   readonly brokerId?: number;
 }
 
+const NOTHING_DELETED: readonly DeletedSegment[] = [];
+
 export class UnifiedLog {
   readonly topicPartition: TopicPartition;
   readonly name: string;
@@ -528,7 +530,10 @@ export class UnifiedLog {
    * UnifiedLog.deleteOldSegments: log-start-offset, retention.bytes and
    * retention.ms breaches, in that order. Returns the segments deleted.
    */
-  deleteOldSegments(): DeletedSegment[] {
+  deleteOldSegments(): readonly DeletedSegment[] {
+    // An idle log with one empty segment has nothing to delete: the common
+    // case of a retention check, kept cheap so idle days cost little.
+    if (this.segments.length === 1 && this.segments[0]!.isEmpty) return NOTHING_DELETED;
     const deleted: DeletedSegment[] = [];
     deleted.push(...this.deleteMatching('log-start-offset', (_segment, next) => next !== undefined && next.baseOffset <= this.logStart));
     const retentionBytes = this.config['retention.bytes'];

@@ -75,3 +75,15 @@ describe('scenario files (YAML)', () => {
     expect(errorsOf(GOOD.replace('seed: 3', 'sede: 3'))[0]).toBe("s.yaml:5:1: unknown top-level key 'sede'; valid keys: name, title, teaches, fix, seed, start, steps");
   });
 });
+
+describe('the README', () => {
+  it('documents a scenario file that loads, runs and meets its expectations', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync('README.md', 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(yaml).toBeDefined();
+    const result = runScenario(loadScenarioFile('README.md', yaml!));
+    expect(result.failure).toBeNull();
+    expect(result.expectations.map((e) => e.passed)).toEqual([true, true]);
+  });
+});

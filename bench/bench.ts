@@ -1,0 +1,9 @@
+/**
+ * `npm run bench`: the figures the issues name, measured on this machine.
+ * `npm run bench -- --json` ends with one JSON object of every figure.
+ * `npm run bench -- --only=log` measures the figures whose key contains "log".
+ */
+import { runFigures } from './harness';
+import { logFigures } from './logFigures';
+
+runFigures([...logFigures], process.argv.slice(2));
