@@ -47,6 +47,8 @@ export class Keyspace {
   /** keyspace_hits / keyspace_misses of INFO stats (read lookups only). */
   hits = 0;
   misses = 0;
+  /** server.loading: nothing expires while a file is being loaded (db.c keyIsExpired). */
+  loading = false;
   private readonly volatile: readonly VolatileKeys[];
 
   constructor(
@@ -87,8 +89,9 @@ export class Keyspace {
     return this.dbs[db]!.dict.get(key);
   }
 
-  /** keyIsExpired: the key has a TTL and `now > ttl`. */
+  /** keyIsExpired: the key has a TTL and `now > ttl`; never while loading. */
   isExpired(db: number, key: RedisString): boolean {
+    if (this.loading) return false;
     const when = this.dbs[db]!.expires.get(key);
     return when !== undefined && this.clock.nowMs > when;
   }

@@ -32,7 +32,7 @@ import type { Rng } from '../sim/Rng';
 import type { Timer } from '../sim/Simulation';
 import type { Trace } from '../sim/Trace';
 import { activeExpireCycle, newActiveExpireState, type ActiveExpireState } from './activeExpire';
-import { CMD_NO_MULTI, CMD_WRITE, type Command, type CommandContext } from './command';
+import { CMD_LOADING, CMD_NO_MULTI, CMD_WRITE, type Command, type CommandContext } from './command';
 import { arityError, arityOk, CommandTable } from './commandTable';
 import { HASH_COMMANDS } from './commands/hashes';
 import { KEY_COMMANDS } from './commands/keys';
@@ -89,6 +89,8 @@ interface PendingOp {
   readonly db: number;
   readonly argv: readonly RedisString[];
 }
+
+const LOADING_ERROR = 'LOADING Redis is loading the dataset in memory';
 
 class CallContext implements CommandContext {
   client!: RedisClient;
@@ -194,6 +196,20 @@ export class RedisServer {
     return this.sim.nowMs;
   }
 
+  /**
+   * server.loading: set by the persistence while it loads an RDB or AOF.
+   * Keys do not expire (a past TTL is kept), EXPIRE with a past time sets it
+   * instead of deleting, and clients get -LOADING for commands that are not
+   * allowed while loading.
+   */
+  get loading(): boolean {
+    return this.ks.loading;
+  }
+
+  set loading(value: boolean) {
+    this.ks.loading = value;
+  }
+
   get connectedClients(): number {
     return this.clients.size;
   }
@@ -258,6 +274,54 @@ export class RedisServer {
     this.cronTimer = this.sim.at(next, `redis:${this.name}:cron`, () => this.cron());
   }
 
+  // ---- loading ------------------------------------------------------------------
+
+  /** createAOFClient: the fake client an AOF is replayed through (not a connection). */
+  createLoadingClient(): RedisClient {
+    return new RedisClient(this, -1, true);
+  }
+
+  /**
+   * Replay one command of an AOF as loadSingleAppendOnlyFile does: look it
+   * up, queue it if the client is inside MULTI, otherwise run its procedure
+   * directly: no processCommand checks, no propagation, the reply dropped.
+   * Returns 'unknown-command' as lookupCommand failing makes Redis refuse
+   * the file, 'unsupported' for a wrong arity (Redis would run the procedure
+   * on a short argv), otherwise 'ok'. The shape matches the AOF loader's
+   * command applier in src/redis/format.
+   */
+  replayCommand(client: RedisClient, argv: readonly RedisString[]): 'ok' | 'unknown-command' | 'unsupported' {
+    if (argv.length === 0) return 'ok';
+    const cmd = this.table.lookup(argv);
+    if (cmd === undefined) return 'unknown-command';
+    if (!arityOk(cmd, argv.length)) return 'unsupported';
+    if (client.inMulti && cmd !== this.execCommand) {
+      client.queue.push({ command: cmd, argv: argv.slice() });
+      return 'ok';
+    }
+    const ctx = this.ctx;
+    ctx.client = client;
+    ctx.fullname = cmd.fullname;
+    ctx.rewritten = null;
+    ctx.forced = false;
+    const listeners = this.propagateListeners.splice(0);
+    this.depth++;
+    try {
+      if (cmd === this.execCommand) {
+        const queued = client.queue.slice();
+        client.discardTransaction();
+        for (const q of queued) this.replayCommand(client, q.argv);
+      } else {
+        cmd.proc!(ctx, argv);
+      }
+    } finally {
+      this.depth--;
+      this.pending.length = 0;
+      this.propagateListeners.push(...listeners);
+    }
+    return 'ok';
+  }
+
   // ---- processCommand ---------------------------------------------------------
 
   processCommand(client: RedisClient, argv: readonly RedisString[]): Reply {
@@ -278,6 +342,9 @@ export class RedisServer {
     if (cmd.flags & CMD_WRITE || (isExec && client.multiFlags & CMD_WRITE) || cmd.fullname === 'ping') {
       const denied = this.persistence.writeDeniedError();
       if (denied !== null) return this.reject(client, cmd, denied, denied);
+    }
+    if (this.ks.loading && !(cmd.flags & CMD_LOADING)) {
+      return this.reject(client, cmd, LOADING_ERROR, LOADING_ERROR);
     }
     if (client.inMulti && !NOT_QUEUED.has(cmd.fullname)) {
       // queueMultiCommand: nothing is kept once the transaction is doomed.

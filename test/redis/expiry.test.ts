@@ -206,3 +206,30 @@ describe('redis expiry on the sim clock: active expiry in serverCron', () => {
     expect(info).toBe('# Keyspace\r\ndb0:keys=2,expires=1,avg_ttl=99900\r\n');
   });
 });
+
+describe('redis loading: replaying an AOF through the server as loadSingleAppendOnlyFile', () => {
+  it('while loading nothing expires, past EXPIREs keep their TTL, nothing is propagated, clients get -LOADING', () => {
+    const { sim, server, run, propagated } = harness();
+    const aof = server.createLoadingClient();
+    server.loading = true;
+    expect(server.replayCommand(aof, ['SET', 'k', 'v', 'PXAT', String(NOW - 1000)])).toBe('ok');
+    expect(server.replayCommand(aof, ['SELECT', '2'])).toBe('ok');
+    expect(server.replayCommand(aof, ['SET', 'j', 'v'])).toBe('ok');
+    expect(server.replayCommand(aof, ['PEXPIREAT', 'j', String(NOW - 5)])).toBe('ok');
+    expect(server.replayCommand(aof, ['MULTI'])).toBe('ok');
+    expect(server.replayCommand(aof, ['INCR', 'n'])).toBe('ok');
+    expect(server.replayCommand(aof, ['INCR', 'n'])).toBe('ok');
+    expect(server.replayCommand(aof, ['EXEC'])).toBe('ok');
+    expect(server.replayCommand(aof, ['NOSUCH', 'x'])).toBe('unknown-command');
+    expect(server.ks.peek(0, 'k')).toEqual({ type: 'string', value: 'v' });
+    expect(server.ks.getExpire(2, 'j')).toBe(NOW - 5);
+    expect(server.ks.peek(2, 'n')).toEqual({ type: 'string', value: '2' });
+    expect(run('GET', 'k')).toEqual({ error: 'LOADING Redis is loading the dataset in memory' });
+    expect(run('PING')).toEqual({ error: 'LOADING Redis is loading the dataset in memory' });
+    expect(propagated).toEqual([]);
+    server.loading = false;
+    expect(run('GET', 'k')).toBe(null);
+    sim.advance(1000);
+    expect(server.ks.keyCount(2)).toBe(1);
+  });
+});

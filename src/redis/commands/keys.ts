@@ -140,8 +140,9 @@ function expireGeneric(ctx: CommandContext, argv: readonly RedisString[], relati
     if (flags & EXPIRE_GT && (when <= currentBig || current === -1)) return ZERO;
     if (flags & EXPIRE_LT && current !== -1 && when >= currentBig) return ZERO;
   }
-  if (when <= BigInt(ctx.server.nowMs)) {
-    // checkAlreadyExpired: a time in the past deletes the key, propagated as DEL.
+  if (when <= BigInt(ctx.server.nowMs) && !ctx.server.loading) {
+    // checkAlreadyExpired: a time in the past deletes the key, propagated as
+    // DEL; not while loading, where the TTL is kept and expires later.
     ctx.ks.delete(db, key);
     ctx.server.dirty++;
     ctx.rewrite([ctx.config.get('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
