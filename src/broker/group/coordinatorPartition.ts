@@ -1,0 +1,24 @@
+/**
+ * Which `__consumer_offsets` partition holds a group's offsets (and so which
+ * broker coordinates it): `Utils.abs(groupId.hashCode()) % offsets.topic.num.partitions`
+ * (GroupCoordinator.partitionFor), with Java's String.hashCode over UTF-16
+ * code units and Kafka's abs (Integer.MIN_VALUE ⇒ 0).
+ */
+export const OFFSETS_TOPIC = '__consumer_offsets';
+export const DEFAULT_OFFSETS_TOPIC_PARTITIONS = 50;
+
+/** java.lang.String.hashCode: s[0]*31^(n-1) + ... + s[n-1], in 32-bit int arithmetic. */
+export function javaStringHashCode(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** org.apache.kafka.common.utils.Utils.abs. */
+export function kafkaAbs(n: number): number {
+  return n === -2147483648 ? 0 : Math.abs(n);
+}
+
+export function offsetsPartitionFor(groupId: string, partitions = DEFAULT_OFFSETS_TOPIC_PARTITIONS): number {
+  return kafkaAbs(javaStringHashCode(groupId)) % partitions;
+}
