@@ -23,6 +23,7 @@
  * `onFlush`), which replication can share; `attach` is where to subscribe.
  * `server.dirty` is the persistence's to read and lower after a save.
  */
+import { assert } from '../sim/assert';
 import type { CommandSpec } from './command';
 import type { ConfigName } from './redisConfig';
 import type { RedisServer } from './RedisServer';
@@ -134,6 +135,7 @@ export class NoPersistence implements Persistence {
   private startedAtSec = 0;
 
   attach(server: RedisServer): void {
+    assert(!server.config.get('appendonly'), 'appendonly yes needs a Persistence that implements the AOF');
     this.startedAtSec = Math.floor(server.startedAtMs / 1000);
   }
 

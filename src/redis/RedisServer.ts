@@ -26,6 +26,17 @@
  *     schedules nothing. Active expiry samples with the server's own RNG.
  *   - Trace records: redis.start, redis.expire (db, key, cause lazy|active),
  *     redis.flush, redis.config.
+ *   - Loading (for the persistence step): `loading` stops expiry as
+ *     server.loading does, and `replayCommand` runs an AOF's commands through
+ *     the same procedures as the fake AOF client (no checks, no propagation).
+ *
+ * Use:
+ *   const server = new RedisServer({ sim, config: { appendfsync: 'always' } });
+ *   const client = server.connect();
+ *   client.call('HSET', 'offsets', 'p0', '42');           // a Reply value
+ *   client.pipeline([['MULTI'], ['INCR', 'n'], ['EXEC']]); // replies of a batch
+ *   server.onPropagate((db, argv) => ...);  // what an AOF or replica receives
+ *   server.onKeyChange((db, key) => ...);   // before every key change
  */
 import { assert } from '../sim/assert';
 import type { Rng } from '../sim/Rng';
