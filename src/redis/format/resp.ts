@@ -103,9 +103,11 @@ export class AofReader {
       return { kind: 'annotation', text: Buffer.from(b.buffer, b.byteOffset + ls, le - ls).toString('latin1'), start: ls, end: le };
     }
     if (b[ls] !== 0x2a) return this.stop({ kind: 'format', at: ls, commandStart });
-    // buf[1] == '\0': the line was "*" alone at end of file, or "*" then a NUL byte.
+    // buf[1] == '\0': the line was "*" alone at end of file, or "*" then a NUL
+    // byte. Redis then asks feof(): true only if fgets ran into the end.
     if (le - ls === 1 || b[ls + 1] === 0) {
-      return this.stop(this.pos >= this.end ? { kind: 'truncated', at: this.pos, commandStart } : { kind: 'read-error', at: ls + 1, commandStart });
+      const hitEof = le === this.end && b[le - 1] !== 0x0a && le - ls < AOF_LINE_BUFFER_BYTES - 1;
+      return this.stop(hitEof ? { kind: 'truncated', at: le, commandStart } : { kind: 'read-error', at: ls + 1, commandStart });
     }
     const argc = cNumber(b, ls + 1, le);
     if (argc < 1) return this.stop({ kind: 'format', at: ls, commandStart });
