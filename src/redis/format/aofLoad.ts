@@ -88,7 +88,7 @@ export function loadSingleAof(
   if (bytes.length >= 5 && Buffer.from(bytes.buffer, bytes.byteOffset, 5).toString('latin1') === 'REDIS') {
     const oldStyle = fileName === (options.appendfilename ?? 'appendonly.aof');
     notice(oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...');
-    const rdb = decodeRdb(bytes, { nowMs: null, aofPreamble: true, rdbchecksum: options.rdbchecksum ?? true });
+    const rdb = decodeRdb(bytes, { nowMs: options.nowMs, aofPreamble: true, rdbchecksum: options.rdbchecksum ?? true });
     log.push(...rdb.log);
     if (!rdb.ok) {
       // rdbReportError exits the process for content errors; a bad signature

@@ -405,8 +405,8 @@ export function decodeRdb(bytes: Uint8Array, options: RdbDecodeOptions): RdbDeco
         ...context(),
       };
       log.push({ level: 'warning', message: 'Short read or OOM loading DB. Unrecoverable error, aborting now.' });
+      // rdbReportError then runs redis-check-rdb on the file (to stdout), which exits.
       log.push(internalError(r.loadedBytes, error));
-      log.push({ level: 'warning', message: 'Terminating server after rdb file reading failure.' });
       return { ok: false, error, log };
     }
     if (e instanceof RdbError) {
@@ -414,7 +414,6 @@ export function decodeRdb(bytes: Uint8Array, options: RdbDecodeOptions): RdbDeco
       log.push(...e.preLog);
       if (e.rdbLine !== null) {
         log.push(internalError(r.loadedBytes, error));
-        log.push({ level: 'warning', message: 'Terminating server after rdb file reading failure.' });
       } else if (e.kind !== 'unsupported' || e.preLog.length === 0) {
         log.push({ level: 'warning', message: e.reason });
       }

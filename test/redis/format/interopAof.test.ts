@@ -260,3 +260,30 @@ describe.runIf(binaries !== null)('interop aof: a truncated or corrupt AOF decid
     await compareAt(corrupt, false);
   });
 });
+
+describe.runIf(binaries !== null)('interop aof: a damaged RDB base stops redis-server with the same log lines', () => {
+  // rdb.c line numbers differ in patched builds; the age depends on when each side looked.
+  const withoutLine = (m: string) => m.replace(/rdb\.c:\d+/, 'rdb.c:<line>').replace(/^RDB age \d+ seconds$/, 'RDB age <n> seconds');
+  for (const damage of ['checksum', 'cut'] as const) {
+    it(`base with a ${damage === 'cut' ? 'cut' : 'wrong checksum'}`, async () => {
+      await withLoggedDir('faultline-badbase-', async (dir) => {
+        const nowMs = Date.now();
+        const base = Array.from({ length: 16 }, () => ({ dict: new Map(), expires: new Map<string, number>() })) as RedisDb[];
+        base[0]!.dict.set('k', { type: 'string', value: 'v' });
+        const aofDir = writeAofDir(dir, base, [['SET', 'a', '1']], { preamble: true, nowMs });
+        const basePath = join(aofDir, 'appendonly.aof.1.base.rdb');
+        const rdb = readFileSync(basePath);
+        if (damage === 'checksum') rdb[rdb.length - 1] ^= 1;
+        writeFileSync(basePath, damage === 'cut' ? rdb.subarray(0, 60) : rdb);
+
+        const run = await runServerUntilStartedOrExited(binaries!, dir, { appendonly: 'yes' });
+        const ours = loadKeyspaceFromFiles(aofDir, readFile, { nowMs: Date.now() });
+        expect(run.started).toBe(false);
+        expect(ours.ok).toBe(false);
+        const real = logMessages(run.log);
+        const from = real.indexOf('Reading RDB base file on AOF loading...');
+        expect(real.slice(from).map(withoutLine)).toEqual(ours.log.map((l) => withoutLine(l.message)));
+      });
+    });
+  }
+});

@@ -16,7 +16,7 @@ import { checkRdb } from '../../../src/redis/format/rdbCheck';
 import { formatDouble17g } from '../../../src/redis/format/redisNumbers';
 import type { RedisDb } from '../../../src/redis/RedisValue';
 import { keyspace } from './arbitraries';
-import { readServerKeyspace, runTool, sendCommands } from './realRedisFiles';
+import { logMessages, readServerKeyspace, runServerUntilStartedOrExited, runTool, sendCommands, withLoggedDir } from './realRedisFiles';
 
 const binaries = findRedisBinaries();
 
@@ -129,5 +129,54 @@ describe.runIf(binaries !== null)('interop rdb: redis-server 7.0 RDB files in fa
     } finally {
       await redis.dispose();
     }
+  });
+});
+
+/** rdb.c line numbers differ between upstream 7.0.15 and patched distribution builds. */
+const withoutLine = (m: string) => m.replace(/rdb\.c:\d+/, 'rdb.c:<line>');
+
+describe.runIf(binaries !== null)('interop rdb: a damaged RDB is refused as redis-server refuses it', () => {
+  const nowMs = Date.now();
+  const good = encodeRdb(
+    [
+      { dict: new Map([['k', { type: 'string' as const, value: 'v'.repeat(50) }], ['l', { type: 'list' as const, value: ['a', 'b'] }]]), expires: new Map<string, number>() },
+      ...Array.from({ length: 15 }, () => ({ dict: new Map(), expires: new Map<string, number>() })),
+    ],
+    { nowMs, usedMemBytes: 1000 },
+  );
+
+  async function compare(bytes: Uint8Array): Promise<void> {
+    await withLoggedDir('faultline-badrdb-', async (dir) => {
+      writeFileSync(join(dir, 'dump.rdb'), bytes);
+      const run = await runServerUntilStartedOrExited(binaries!, dir, { dbfilename: 'dump.rdb' });
+      const ours = decodeRdb(bytes, { nowMs: Date.now() });
+      expect(run.started).toBe(ours.ok);
+      if (ours.ok) return;
+      const real = logMessages(run.log).map(withoutLine);
+      // Every warning we predict appears in the server's log, in order.
+      const predicted = ours.log.filter((l) => l.level === 'warning').map((l) => withoutLine(l.message));
+      const positions = predicted.map((m) => real.indexOf(m));
+      expect(positions.every((p) => p >= 0), `${JSON.stringify(predicted)} in ${JSON.stringify(real)}`).toBe(true);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    });
+  }
+
+  it('wrong checksum, truncation, bad signature, unknown type', async () => {
+    const badCrc = good.slice();
+    badCrc[badCrc.length - 2] ^= 0x40;
+    await compare(badCrc);
+    await compare(good.subarray(0, good.length - 20));
+    await compare(good.subarray(0, 40));
+    const badType = good.slice();
+    badType[badType.indexOf(0xfb) + 3] = 20; // first key's type byte, after RESIZEDB and its two lengths
+    await compare(badType);
+    await compare(good);
+  });
+
+  it('every cut of a small RDB', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 9, max: good.length - 1 }), (cut) => compare(good.subarray(0, cut))),
+      { numRuns: 8 },
+    );
   });
 });
