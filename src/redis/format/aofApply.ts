@@ -52,11 +52,11 @@ function int(s: string | undefined): number | null {
 
 function setKey(db: RedisDb, key: string, value: RedisValue, keepTtl = false): void {
   db.dict.set(key, value);
-  if (!keepTtl) db.expires.delete(key);
+  if (!keepTtl && db.expires.size > 0) db.expires.delete(key);
 }
 
 function delKey(db: RedisDb, key: string): boolean {
-  db.expires.delete(key);
+  if (db.expires.size > 0) db.expires.delete(key);
   return db.dict.delete(key);
 }
 
@@ -436,23 +436,34 @@ function renameCommand(db: RedisDb, a: readonly string[], nx: boolean): void {
 
 const LOADER_COMMANDS = new Set(['select', 'multi', 'exec']);
 
+/** Handlers by name as written (Redis writes upper case) and in lower case. */
+const BY_NAME = new Map<string, Handler>();
+for (const [name, handler] of Object.entries(HANDLERS)) {
+  BY_NAME.set(name, handler);
+  BY_NAME.set(name.toUpperCase(), handler);
+}
+
+function handlerFor(name: string): Handler | undefined {
+  return BY_NAME.get(name) ?? BY_NAME.get(lower(name));
+}
+
 /** Which commands the built-in applier models ('unsupported' for the rest). */
 export const lookupAofCommand: AofCommandLookup = (argv) => {
-  const name = lower(argv[0] ?? '');
-  return LOADER_COMMANDS.has(name) || Object.hasOwn(HANDLERS, name) ? 'ok' : 'unsupported';
+  const name = argv[0] ?? '';
+  return handlerFor(name) !== undefined || LOADER_COMMANDS.has(lower(name)) ? 'ok' : 'unsupported';
 };
 
 /** Applies one AOF command; SELECT changes `ctx.db`. */
 export const applyAofCommand: AofCommandApplier = (ctx, argv) => {
   if (argv.length === 0) return 'ok';
-  const name = lower(argv[0]!);
-  if (name === 'select') {
+  const name = argv[0]!;
+  const handler = handlerFor(name);
+  if (handler === undefined) {
+    if (lower(name) !== 'select') return 'unsupported';
     const n = int(argv[1]);
     if (n !== null && n >= 0 && n < ctx.dbs.length) ctx.db = n;
     return 'ok';
   }
-  const handler = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
-  if (handler === undefined) return 'unsupported';
   handler(ctx, ctx.dbs[ctx.db]!, argv.slice(1));
   return 'ok';
 };

@@ -15,9 +15,8 @@
  * reader's 128-byte line buffer, modelled as one buffer shared by every read
  * (the real value is whatever that stack memory held).
  */
-import { checkRdb } from './rdbCheck';
 import { parseAofManifest } from './aofManifest';
-import { serverLogPrefix } from './rdbCheck';
+import { checkRdb, serverLogPrefix } from './rdbCheck';
 
 export interface AofCheckOptions {
   readonly fix: boolean;
@@ -102,7 +101,7 @@ class AofChecker {
       this.printf(`Cannot open file ${filepath}: No such file or directory\n`);
       this.exit(1);
     }
-    if (fileIsManifest(bytes)) this.checkMultiPart(dirpath, filepath, bytes);
+    if (fileIsManifest(bytes)) this.checkMultiPart(dirpath, bytes);
     else this.checkOldStyle(filepath, bytes.length >= 8 && startsWithRedis(bytes));
     this.exit(0);
   }
@@ -115,7 +114,7 @@ class AofChecker {
     else this.printf(`Successfully truncated AOF ${filepath}\n`);
   }
 
-  private checkMultiPart(dirpath: string, manifestPath: string, manifestBytes: Uint8Array): void {
+  private checkMultiPart(dirpath: string, manifestBytes: Uint8Array): void {
     this.printf('Start checking Multi Part AOF\n');
     const parsed = parseAofManifest(Buffer.from(manifestBytes).toString('latin1'));
     if (!parsed.ok) {
@@ -123,7 +122,6 @@ class AofChecker {
       for (const msg of parsed.log) this.printf(`${prefix}${msg}\n`);
       this.exit(1);
     }
-    void manifestPath;
     const m = parsed.manifest;
     const total = (m.base ? 1 : 0) + m.incrList.length;
     let n = 0;

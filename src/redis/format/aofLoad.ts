@@ -121,7 +121,9 @@ export function loadSingleAof(
       commands++;
       const known = lookup(rec.argv);
       if (known !== 'ok') return unknown(rec.argv, known);
-      const name = rec.argv[0]!.toLowerCase();
+      const first = rec.argv[0]!;
+      // Only MULTI and EXEC matter here; skip lower-casing every other name.
+      const name = first.length === 4 || first.length === 5 ? first.toLowerCase() : '';
       if (name === 'multi') validBeforeMulti = validUpTo;
       if (inMulti && name !== 'exec') {
         queued.push(rec.argv);

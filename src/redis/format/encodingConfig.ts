@@ -7,7 +7,7 @@
  * can only give the encoding a value built by additions alone would have;
  * a server model that tracks history passes its own choice to the encoder.
  */
-import type { RedisValue } from '../RedisValue';
+import type { RedisType, RedisValue } from '../RedisValue';
 import { RDB_TYPE, type RdbObjectType } from './rdbConstants';
 import { string2ll } from './redisNumbers';
 
@@ -70,4 +70,26 @@ function hashIsListpack(fields: ReadonlyMap<string, string>, config: EncodingCon
   const maxValue = config['hash-max-listpack-value'];
   for (const [f, v] of fields) if (f.length > maxValue || v.length > maxValue) return false;
   return true;
+}
+
+/** OBJECT ENCODING names of 7.0. */
+export type ObjectEncodingName = 'int' | 'embstr' | 'raw' | 'listpack' | 'hashtable' | 'intset' | 'quicklist' | 'skiplist';
+
+/**
+ * The RDB type for a value of `type` held in `encoding`, for a server model
+ * that tracks encodings (pass it as rdbEncode's `encodingOf`).
+ */
+export function rdbTypeForObjectEncoding(type: RedisType, encoding: ObjectEncodingName): RdbObjectType {
+  switch (type) {
+    case 'string':
+      return RDB_TYPE.STRING;
+    case 'list':
+      return RDB_TYPE.LIST_QUICKLIST_2;
+    case 'set':
+      return encoding === 'intset' ? RDB_TYPE.SET_INTSET : RDB_TYPE.SET;
+    case 'zset':
+      return encoding === 'listpack' ? RDB_TYPE.ZSET_LISTPACK : RDB_TYPE.ZSET_2;
+    case 'hash':
+      return encoding === 'listpack' ? RDB_TYPE.HASH_LISTPACK : RDB_TYPE.HASH;
+  }
 }

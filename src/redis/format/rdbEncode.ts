@@ -299,6 +299,13 @@ export class RdbValueWriter {
 
   /** rdb.c rdbSaveObject for the value model's types. */
   object(value: RedisValue, type: RdbObjectType): void {
+    // Redis never holds an empty aggregate or a NaN score; one here is a bug upstream.
+    if (value.type !== 'string' && (value.type === 'list' ? value.value.length : value.value.size) === 0) {
+      throw new Error(`rdbEncode: empty ${value.type} (Redis deletes a key when its last element goes)`);
+    }
+    if (value.type === 'zset') {
+      for (const score of value.value.values()) if (Number.isNaN(score)) throw new Error('rdbEncode: NaN score in a sorted set');
+    }
     switch (type) {
       case T.STRING:
         this.string(expectType(value, 'string').value);
@@ -357,7 +364,6 @@ export class RdbValueWriter {
   }
 
   private quicklist(elements: readonly string[]): void {
-    if (elements.length === 0) throw new Error('rdbEncode: empty list (Redis never stores one)');
     const spans = quicklistSpans(elements, this.config['list-max-listpack-size']);
     this.len(spans.length);
     for (const span of spans) {

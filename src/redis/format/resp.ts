@@ -19,6 +19,7 @@
  *                  Redis reports as an I/O error it cannot recover from.
  */
 import type { RedisString } from '../RedisValue';
+import { latin1String } from './latin1';
 
 /** One command as RESP multibulk, as a binary string. */
 export function respCommand(argv: readonly RedisString[]): RedisString {
@@ -39,6 +40,11 @@ export function respCommandBytes(argv: readonly RedisString[]): Uint8Array {
 export function respSelect(db: number): RedisString {
   const n = String(db);
   return `*2\r\n$6\r\nSELECT\r\n$${n.length}\r\n${n}\r\n`;
+}
+
+/** aof.c genAofTimestampAnnotationIfNeeded: "#TS:<unix seconds>\r\n" (aof-timestamp-enabled). */
+export function aofTimestampAnnotation(nowMs: number): string {
+  return `#TS:${Math.floor(nowMs / 1000)}\r\n`;
 }
 
 /** AOF_ANNOTATION_LINE_MAX_LEN: the fgets buffer of the loader. */
@@ -120,7 +126,7 @@ export class AofReader {
       const len = cNumber(b, bulk[0] + 1, bulk[1]);
       if (len < 0) return this.stop({ kind: 'format', at: bulk[0], commandStart }); // Redis would try to allocate ~2^64 bytes
       if (this.pos + len > this.end) return this.stop({ kind: 'truncated', at: this.pos, commandStart });
-      argv.push(Buffer.from(b.buffer, b.byteOffset + this.pos, len).toString('latin1'));
+      argv.push(latin1String(b, this.pos, len));
       this.pos += len;
       // "Discard CRLF": two bytes, whatever they are.
       if (this.pos + 2 > this.end) return this.stop({ kind: 'truncated', at: this.pos, commandStart });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeRdb, type RdbDecodeFailure } from '../../../src/redis/format/rdbDecode';
 import { encodeRdb, writeRdb } from '../../../src/redis/format/rdbEncode';
-import { rdbTypeFor, DEFAULT_ENCODING_CONFIG } from '../../../src/redis/format/encodingConfig';
+import { rdbTypeFor, rdbTypeForObjectEncoding, DEFAULT_ENCODING_CONFIG } from '../../../src/redis/format/encodingConfig';
 import { RDB_TYPE } from '../../../src/redis/format/rdbConstants';
 import { DB_COUNT, emptyDb, type RedisDb, type RedisValue } from '../../../src/redis/RedisValue';
 import { keyspace } from './arbitraries';
@@ -149,6 +149,10 @@ describe('rdb encode: byte layout of rdb.c rdbSaveRio', () => {
     expect(rdbTypeFor(zset(1, 65))).toBe(RDB_TYPE.ZSET_2);
     expect(rdbTypeFor({ type: 'list', value: ['a'] })).toBe(RDB_TYPE.LIST_QUICKLIST_2);
     expect(DEFAULT_ENCODING_CONFIG['hash-max-listpack-entries']).toBe(512);
+    expect(rdbTypeForObjectEncoding('hash', 'hashtable')).toBe(RDB_TYPE.HASH);
+    expect(rdbTypeForObjectEncoding('set', 'intset')).toBe(RDB_TYPE.SET_INTSET);
+    expect(rdbTypeForObjectEncoding('zset', 'skiplist')).toBe(RDB_TYPE.ZSET_2);
+    expect(rdbTypeForObjectEncoding('string', 'int')).toBe(RDB_TYPE.STRING);
   });
 
   it('lets a server model impose the encoding it tracked (Redis never converts back)', () => {
@@ -286,5 +290,15 @@ describe('rdb decode: expiry, AOF preambles and older formats', () => {
     const r = decodeRdb(new RdbBuilder('0004').stringKey('k', 'v').finish({ crc: 'none' }), { nowMs: null });
     expect(r.ok && r.checksum).toBe('skipped');
     expect(r.ok && r.dbs[0]!.dict.get('k')).toEqual({ type: 'string', value: 'v' });
+  });
+});
+
+describe('rdb encode: invariants the value model must keep', () => {
+  it('refuses empty aggregates and NaN scores instead of writing a file Redis would reject', () => {
+    const encode = (v: RedisValue) => () => encodeRdb(dbsWith([['k', v]]), BASE);
+    expect(encode({ type: 'list', value: [] })).toThrow(/empty list/);
+    expect(encode({ type: 'set', value: new Set() })).toThrow(/empty set/);
+    expect(encode({ type: 'hash', value: new Map() })).toThrow(/empty hash/);
+    expect(encode({ type: 'zset', value: new Map([['m', NaN]]) })).toThrow(/NaN/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { AofReader, respCommand, respSelect, type AofRecord, type AofStop } from '../../../src/redis/format/resp';
+import { AofReader, aofTimestampAnnotation, respCommand, respSelect, type AofRecord, type AofStop } from '../../../src/redis/format/resp';
 import { binaryString } from './arbitraries';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
@@ -22,6 +22,7 @@ describe('resp: commands as aof.c catAppendOnlyGenericCommand writes them', () =
     expect(respCommand(['SET', 'k', 'v\r\n\x00\xff'])).toBe('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nv\r\n\x00\xff\r\n');
     expect(respCommand(['SET', 'k', ''])).toBe('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n');
     expect(respSelect(12)).toBe('*2\r\n$6\r\nSELECT\r\n$2\r\n12\r\n');
+    expect(aofTimestampAnnotation(1_700_000_000_999)).toBe('#TS:1700000000\r\n');
   });
 });
 
