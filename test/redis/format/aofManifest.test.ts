@@ -6,6 +6,7 @@ import {
   formatAofManifest,
   incrFileName,
   manifestFileName,
+  needsRepr,
   parseAofManifest,
   splitArgs,
   withNewBaseFile,
@@ -43,7 +44,12 @@ describe('aof manifest: the 7.0 format', () => {
   });
 
   it('round-trips any file names, quoting them with sdscatrepr when needed', () => {
-    const name = binaryString(20).filter((s) => s.length > 0 && !s.includes('/') && !s.includes('\\') && !s.includes('\0'));
+    // A name with a single quote and nothing else to escape is written bare and
+    // then read as an unterminated quoted token: Redis cannot read back such a
+    // manifest either (see the next test), so such names are left out here.
+    const name = binaryString(20).filter(
+      (s) => s.length > 0 && !s.includes('/') && !s.includes('\\') && !s.includes('\0') && !(s.includes("'") && !needsRepr(s)),
+    );
     fc.assert(
       fc.property(fc.option(name), fc.array(name, { maxLength: 3 }), fc.array(name, { maxLength: 3 }), (base, history, incr) => {
         const m: AofManifest = {
@@ -58,6 +64,12 @@ describe('aof manifest: the 7.0 format', () => {
       }),
     );
     expect(formatAofManifest({ ...EMPTY_AOF_MANIFEST, base: { fileName: 'a b"\n', fileSeq: 1, fileType: 'b' } })).toBe('file "a b\\"\\n" seq 1 type b\n');
+  });
+
+  it("writes a bare name with a single quote that it then cannot read, as aof.c does", () => {
+    const text = formatAofManifest({ ...EMPTY_AOF_MANIFEST, incrList: [{ fileName: "it's.aof", fileSeq: 1, fileType: 'i' }], currIncrFileSeq: 1 });
+    expect(text).toBe("file it's.aof seq 1 type i\n");
+    expect(parseAofManifest(text)).toMatchObject({ ok: false, error: 'Invalid AOF manifest file format' });
   });
 
   it('accepts comments, CRLF, extra key/value pairs and any key order', () => {
