@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { rangeAssign } from '../../../src/broker/group/assignors';
+import { GroupCoordinator, type JoinGroupResult, type SyncGroupResult } from '../../../src/broker/group/GroupCoordinator';
+import { Simulation } from '../../../src/sim/Simulation';
+
+const SUBSCRIPTION = [{ name: 'range', topics: ['orders'] }];
+
+function setup() {
+  const sim = new Simulation({ seed: 'groups' });
+  const coordinator = new GroupCoordinator({ kernel: sim, rng: sim.rng.fork('uuid') });
+  const join = (memberId: string, clientId = 'consumer-g-1') => {
+    let result: JoinGroupResult | undefined;
+    coordinator.joinGroup(
+      { groupId: 'g', memberId, clientId, clientHost: '/10.0.0.1', sessionTimeoutMs: 45_000, rebalanceTimeoutMs: 300_000, protocols: SUBSCRIPTION },
+      (r) => (result = r),
+    );
+    return () => result;
+  };
+  const sync = (memberId: string, generationId: number, assignments?: Map<string, { topic: string; partition: number }[]>) => {
+    let result: SyncGroupResult | undefined;
+    coordinator.syncGroup({ groupId: 'g', memberId, generationId, assignments }, (r) => (result = r));
+    return () => result;
+  };
+  return { sim, coordinator, join, sync };
+}
+
+/** Join two consumers and complete the rebalance with the range assignor. */
+function stableGroupOfTwo() {
+  const t = setup();
+  const idA = t.join('', 'consumer-g-1')()!.memberId;
+  const idB = t.join('', 'consumer-g-2')()!.memberId;
+  const a = t.join(idA, 'consumer-g-1');
+  const b = t.join(idB, 'consumer-g-2');
+  // group.initial.rebalance.delay.ms (3 s), extended by another 3 s because B
+  // joined while the first delay ran (InitialDelayedJoin).
+  t.sim.advance(3000);
+  expect(a()).toBeUndefined();
+  t.sim.advance(3000);
+  const leader = a()!.leaderId === idA ? a()! : b()!;
+  const assignment = rangeAssign(
+    new Map([['orders', 3]]),
+    leader.members.map((m) => ({ memberId: m.memberId, topics: m.topics })),
+  );
+  const syncA = t.sync(idA, a()!.generationId, leader.memberId === idA ? assignment : undefined);
+  const syncB = t.sync(idB, b()!.generationId, leader.memberId === idB ? assignment : undefined);
+  return { ...t, idA, idB, a, b, syncA, syncB, assignment };
+}
+
+describe('group coordinator: the classic rebalance protocol', () => {
+  it('a new member first gets MEMBER_ID_REQUIRED with a member id made of its client id and a UUID', () => {
+    const { join } = setup();
+    const first = join('')()!;
+    expect(first.error).toBe('MEMBER_ID_REQUIRED');
+    expect(first.memberId).toMatch(/^consumer-g-1-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+
+  it('completes the first rebalance after group.initial.rebalance.delay.ms (extended while members arrive), gives the leader the subscriptions, and syncs the assignment', () => {
+    const { a, b, idA, idB, syncA, syncB, coordinator } = stableGroupOfTwo();
+    expect(a()!.generationId).toBe(1);
+    expect(a()!.leaderId).toBe(idA);
+    expect(a()!.members.map((m) => m.memberId)).toEqual([idA, idB]);
+    expect(b()!.members).toEqual([]);
+    expect(coordinator.describe('g').state).toBe('Stable');
+    expect([...syncA()!.assignment, ...syncB()!.assignment].length).toBe(3);
+  });
+
+  it('a member that stops heartbeating is removed after session.timeout.ms and the group rebalances', () => {
+    const { sim, coordinator, idA, idB } = stableGroupOfTwo();
+    for (let t = 0; t < 50_000; t += 3000) {
+      sim.advance(3000);
+      coordinator.heartbeat({ groupId: 'g', memberId: idA, generationId: 1 });
+    }
+    const state = coordinator.describe('g');
+    expect(state.members.map((m) => m.memberId)).toEqual([idA]);
+    expect(state.state).toBe('PreparingRebalance');
+    expect(coordinator.heartbeat({ groupId: 'g', memberId: idA, generationId: 1 })).toBe('REBALANCE_IN_PROGRESS');
+    expect(coordinator.heartbeat({ groupId: 'g', memberId: idB, generationId: 1 })).toBe('UNKNOWN_MEMBER_ID');
+  });
+
+  it('rejects commits from a stale generation and accepts generation -1 only while the group is empty', () => {
+    const { coordinator, idA } = stableGroupOfTwo();
+    const offsets = new Map([['orders-0', 5]]);
+    expect(coordinator.commitOffsets({ groupId: 'g', memberId: idA, generationId: 0, offsets })).toBe('ILLEGAL_GENERATION');
+    expect(coordinator.commitOffsets({ groupId: 'g', memberId: '', generationId: -1, offsets })).toBe('UNKNOWN_MEMBER_ID');
+    expect(coordinator.commitOffsets({ groupId: 'g', memberId: idA, generationId: 1, offsets })).toBeNull();
+    expect(coordinator.fetchOffsets('g').get('orders-0')!.offset).toBe(5);
+    expect(coordinator.commitOffsets({ groupId: 'standalone', memberId: '', generationId: -1, offsets })).toBeNull();
+  });
+
+  it('offsets expire offsets.retention.minutes after the group became empty, not after the commit', () => {
+    const { sim, coordinator, idA, idB } = stableGroupOfTwo();
+    coordinator.commitOffsets({ groupId: 'g', memberId: idA, generationId: 1, offsets: new Map([['orders-0', 5]]) });
+    // An hour of heartbeats keeps the group alive after the commit.
+    const beats = sim.every(3000, 'heartbeats', () => {
+      for (const id of [idA, idB]) expect(coordinator.heartbeat({ groupId: 'g', memberId: id, generationId: 1 })).toBeNull();
+    });
+    sim.advance(3_600_000);
+    beats.stop();
+    for (const id of [idA, idB]) coordinator.leaveGroup({ groupId: 'g', memberId: id });
+    expect(coordinator.describe('g').state).toBe('Empty');
+    sim.advance(10_079 * 60_000);
+    expect(coordinator.expireOffsets()).toEqual([]);
+    sim.advance(60_000);
+    expect(coordinator.expireOffsets()).toEqual([{ groupId: 'g', partitions: ['orders-0'] }]);
+  });
+
+  it('the leader rejoining a stable group forces a rebalance (how new partitions are noticed)', () => {
+    const { coordinator, join, idA } = stableGroupOfTwo();
+    const rejoin = join(idA);
+    expect(coordinator.describe('g').state).toBe('PreparingRebalance');
+    expect(rejoin()).toBeUndefined();
+  });
+});
