@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { findRedisBinaries, startRealRedis } from '../../support/realRedis';
+import { findRedisBinaries } from '../../support/realRedis';
 import { checkAof } from '../../../src/redis/format/aofCheck';
 import { formatAofManifest, type AofManifest } from '../../../src/redis/format/aofManifest';
 import { loadAofFiles } from '../../../src/redis/format/aofLoad';
@@ -21,7 +21,7 @@ import { respCommand } from '../../../src/redis/format/resp';
 import { formatDouble17g } from '../../../src/redis/format/redisNumbers';
 import type { RedisDb } from '../../../src/redis/RedisValue';
 import { keyspace } from './arbitraries';
-import { logMessages, readServerKeyspace, runServerUntilStartedOrExited, runTool, sendCommands, waitLoaded, waitRewriteDone, withLoggedDir } from './realRedisFiles';
+import { logMessages, readServerKeyspace, startServer, runServerUntilStartedOrExited, runTool, sendCommands, waitLoaded, waitRewriteDone, withLoggedDir } from './realRedisFiles';
 
 const binaries = findRedisBinaries();
 
@@ -89,7 +89,7 @@ describe.runIf(binaries !== null)('interop aof: redis-server 7.0 AOF directories
         fc.asyncProperty(keyspace({ maxKeys: 8 }), keyspace({ maxKeys: 8 }), (before, after) =>
           withLoggedDir('faultline-aofsrv-', async (dir) => {
             const nowMs = Date.now();
-            const redis = await startRealRedis(binaries!, { appendonly: 'yes', 'aof-use-rdb-preamble': preamble ? 'yes' : 'no' }, dir);
+            const redis = await startServer(binaries!, { appendonly: 'yes', 'aof-use-rdb-preamble': preamble ? 'yes' : 'no' }, dir);
             try {
               await sendCommands(redis.client, commandsFor(futureTtls(before, nowMs)));
               await redis.client.call('BGREWRITEAOF');
@@ -140,7 +140,7 @@ describe.runIf(binaries !== null)('interop aof: faultline AOF directories in red
 
             const loaded = loadKeyspaceFromFiles(aofDir, readFile, { nowMs });
             if (!loaded.ok) throw new Error(loaded.error);
-            const redis = await startRealRedis(binaries!, { appendonly: 'yes' }, dir);
+            const redis = await startServer(binaries!, { appendonly: 'yes' }, dir);
             try {
               await waitLoaded(redis.client);
               expect(await readServerKeyspace(redis.client)).toEqual(loaded.dbs);
@@ -209,7 +209,7 @@ describe.runIf(binaries !== null)('interop aof: a truncated or corrupt AOF decid
         // (A cut can leave a complete MULTI without EXEC at the new end: aof.c
         // counts MULTI as a valid command. Reloading then reverts it again.)
         expect(ours.truncations.map((t) => t.toBytes)).toEqual(realDecision.some((m) => m.startsWith('!!! Truncating')) ? [statSync(incrPath).size] : []);
-        const redis = await startRealRedis(binaries!, { appendonly: 'yes', 'aof-load-truncated': 'yes' }, dir);
+        const redis = await startServer(binaries!, { appendonly: 'yes', 'aof-load-truncated': 'yes' }, dir);
         try {
           await waitLoaded(redis.client);
           expect(await readServerKeyspace(redis.client)).toEqual(ours.dbs);

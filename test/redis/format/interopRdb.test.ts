@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { findRedisBinaries, startRealRedis } from '../../support/realRedis';
+import { findRedisBinaries } from '../../support/realRedis';
 import { decodeRdb } from '../../../src/redis/format/rdbDecode';
 import { encodeRdb } from '../../../src/redis/format/rdbEncode';
 import { checkRdb } from '../../../src/redis/format/rdbCheck';
 import { formatDouble17g } from '../../../src/redis/format/redisNumbers';
 import type { RedisDb } from '../../../src/redis/RedisValue';
 import { keyspace } from './arbitraries';
-import { logMessages, readServerKeyspace, runServerUntilStartedOrExited, runTool, sendCommands, withLoggedDir } from './realRedisFiles';
+import { logMessages, readServerKeyspace, startServer, runServerUntilStartedOrExited, runTool, sendCommands, withLoggedDir } from './realRedisFiles';
 
 const binaries = findRedisBinaries();
 
@@ -62,7 +62,7 @@ describe.runIf(binaries !== null)('interop rdb: faultline RDB files in redis-ser
           const ours = checkRdb(file, bytes, { nowMs });
           expect(ours.lines.join('\n') + '\n').toBe(check.stdout);
 
-          const redis = await startRealRedis(binaries!, { dbfilename: 'dump.rdb' }, dir);
+          const redis = await startServer(binaries!, { dbfilename: 'dump.rdb' }, dir);
           try {
             expect(await readServerKeyspace(redis.client)).toEqual(dbs);
           } finally {
@@ -83,7 +83,7 @@ describe.runIf(binaries !== null)('interop rdb: redis-server 7.0 RDB files in fa
       fc.asyncProperty(keyspace({ maxKeys: 12 }), async (generated) => {
         const nowMs = Date.now();
         const dbs = futureTtls(generated, nowMs);
-        const redis = await startRealRedis(binaries!, { dbfilename: 'dump.rdb' });
+        const redis = await startServer(binaries!, { dbfilename: 'dump.rdb' });
         try {
           await sendCommands(redis.client, commandsFor(dbs));
           const serverView = await readServerKeyspace(redis.client);
@@ -106,7 +106,7 @@ describe.runIf(binaries !== null)('interop rdb: redis-server 7.0 RDB files in fa
   });
 
   it('decodes big collections past every encoding threshold, byte-identical on re-encode', async () => {
-    const redis = await startRealRedis(binaries!, { dbfilename: 'dump.rdb' });
+    const redis = await startServer(binaries!, { dbfilename: 'dump.rdb' });
     try {
       const cmds: string[][] = [
         ['HSET', 'h513', ...Array.from({ length: 513 }, (_, i) => [`f${i}`, `v${i}`]).flat()],

@@ -7,9 +7,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Redis from 'ioredis';
+import Redis from 'ioredis';
 import { DB_COUNT, emptyDb, type RedisDb, type RedisValue } from '../../../src/redis/RedisValue';
-import type { RedisBinaries } from '../../support/realRedis';
+import type { RealRedis, RedisBinaries } from '../../support/realRedis';
 
 const latin1 = (b: Buffer) => b.toString('latin1');
 const bytes = (s: string) => Buffer.from(s, 'latin1');
@@ -119,10 +119,11 @@ export async function runServerUntilStartedOrExited(binaries: RedisBinaries, dir
   const logfile = join(dir, 'redis.log');
   const settings: Record<string, string> = { port: '0', unixsocket: socket, dir, save: '', daemonize: 'no', logfile, ...config };
   const args = Object.entries(settings).flatMap(([k, v]) => [`--${k}`, v]);
+  const logStart = existsSync(logfile) ? readFileSync(logfile).length : 0;
   const child = spawn(binaries.server, args, { stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let started = false;
-  const ready = () => existsSync(logfile) && /ready to accept connections/i.test(readFileSync(logfile, 'utf8'));
+  const ready = () => existsSync(logfile) && /ready to accept connections/i.test(readFileSync(logfile).subarray(logStart).toString('utf8'));
   for (let waited = 0; waited < 10000; waited += 20) {
     if (ready()) {
       started = true;
@@ -133,7 +134,7 @@ export async function runServerUntilStartedOrExited(binaries: RedisBinaries, dir
   }
   if (started) child.kill('SIGTERM');
   const exitCode = await exited;
-  return { exitCode, started, log: existsSync(logfile) ? readFileSync(logfile, 'utf8') : '' };
+  return { exitCode, started, log: existsSync(logfile) ? readFileSync(logfile).subarray(logStart).toString('utf8') : '' };
 }
 
 /** The message part of redis log lines ("pid:M date * message"). */
@@ -152,4 +153,67 @@ export interface ToolRun {
 export function runTool(path: string, args: string[], input = ''): ToolRun {
   const r = spawnSync(path, args, { input, encoding: 'latin1' });
   return { exitCode: r.status, stdout: r.stdout };
+}
+
+/**
+ * Like startRealRedis, but connects only once the server has logged that it
+ * accepts connections. startRealRedis connects as soon as the socket file
+ * exists, which races with listen() (bind creates the file first): under
+ * load the connect is refused and the server process is left running.
+ * Here a failed start kills the child it spawned.
+ */
+export async function startServer(binaries: RedisBinaries, config: Record<string, string> = {}, dirArg?: string): Promise<RealRedis> {
+  const dir = dirArg ?? mkdtempSync(join(tmpdir(), 'faultline-redis-'));
+  const socket = join(dir, 'redis.sock');
+  const logfile = join(dir, 'redis.log');
+  const settings: Record<string, string> = { port: '0', unixsocket: socket, dir, save: '', appendonly: 'no', daemonize: 'no', logfile, ...config };
+  const args = Object.entries(settings).flatMap(([k, v]) => [`--${k}`, v]);
+  // A server that ran here before left its own "ready" line in the log.
+  const logStart = existsSync(logfile) ? readFileSync(logfile).length : 0;
+  const child = spawn(binaries.server, args, { stdio: 'ignore' });
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  const logText = () => (existsSync(logfile) ? readFileSync(logfile).subarray(logStart).toString('utf8') : '');
+  for (let waited = 0; !/ready to accept connections/i.test(logText()); waited += 10) {
+    if (exited || waited > 10_000) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server did not start:\n${logText().split('\n').slice(-15).join('\n')}`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const client = new Redis({ path: socket, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  client.on('error', () => undefined); // reported through the failing command instead
+  try {
+    await client.connect();
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  let stopped = false;
+  const stop = async (options: { save?: boolean } = {}): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      await client.call('SHUTDOWN', options.save ? 'SAVE' : 'NOSAVE');
+    } catch {
+      // The connection closes as the server exits.
+    }
+    client.disconnect();
+    await Promise.race([exitedPromise, new Promise<void>((r) => setTimeout(r, 5000)).then(() => void child.kill('SIGKILL'))]);
+  };
+  return {
+    dir,
+    socket,
+    client,
+    stop,
+    dispose: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
