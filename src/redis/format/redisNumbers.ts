@@ -48,11 +48,6 @@ export function string2ll(s: string): number | bigint | null {
   return Number.isSafeInteger(Number(value)) ? Number(value) : value;
 }
 
-/** Whether `v` (a string2ll result) lies in [min, max]. */
-export function intInRange(v: number | bigint, min: number, max: number): boolean {
-  return typeof v === 'number' && v >= min && v <= max;
-}
-
 /** util.c double2ll: the integer when `d` converts to long long without loss. */
 export function double2ll(d: number): number | bigint | null {
   // The range test of util.c: |d| <= LLONG_MAX/2 (4611686018427387903 as a double).
