@@ -7,7 +7,7 @@
  * FAULTLINE_REQUIRE_REDIS=1 (set by .ci/run) a missing binary fails instead.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -85,8 +85,16 @@ export async function startRealRedis(
   const args = Object.entries(settings).flatMap(([k, v]) => [`--${k}`, v === '""' ? '' : v]);
   const child: ChildProcess = spawn(binaries.server, args, { stdio: 'ignore' });
   const client = new Redis({ path: socket, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  await waitFor(() => existsSync(socket), 5000, `redis-server did not create ${socket}`);
-  await client.connect();
+  try {
+    // The socket file appears before the server accepts connections: wait for
+    // "Ready to accept connections" in its log, which comes after both.
+    await waitFor(() => existsSync(socket) && readLog(settings.logfile!).includes('Ready to accept connections'), 10_000, `redis-server did not start in ${dir}: ${readLog(settings.logfile!).slice(-500)}`);
+    await client.connect();
+  } catch (error) {
+    child.kill('SIGKILL');
+    client.disconnect();
+    throw error;
+  }
   let stopped = false;
   const stop = async (options: { save?: boolean } = {}): Promise<void> => {
     if (stopped) return;
@@ -110,6 +118,14 @@ export async function startRealRedis(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function readLog(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 function delay(ms: number): Promise<void> {
