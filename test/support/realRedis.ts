@@ -87,8 +87,8 @@ export async function startRealRedis(
   const client = new Redis({ path: socket, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   try {
     // The socket file appears before the server accepts connections: wait for
-    // "Ready to accept connections" in its log, which comes after both.
-    await waitFor(() => existsSync(socket) && readLog(settings.logfile!).includes('Ready to accept connections'), 10_000, `redis-server did not start in ${dir}: ${readLog(settings.logfile!).slice(-500)}`);
+    // "ready to accept connections" in its log, which comes after both.
+    await waitFor(() => existsSync(socket) && /ready to accept connections/i.test(readLog(settings.logfile!)), 10_000, `redis-server did not start in ${dir}: ${readLog(settings.logfile!).slice(-500)}`);
     await client.connect();
   } catch (error) {
     child.kill('SIGKILL');
