@@ -333,6 +333,11 @@ export class RedisServer {
     return 'ok';
   }
 
+  /** lookupCommand alone, as the AOF loader checks each command it reads (before queueing it in a MULTI). */
+  commandExists(argv: readonly RedisString[]): boolean {
+    return argv.length > 0 && this.table.lookup(argv) !== undefined;
+  }
+
   // ---- processCommand ---------------------------------------------------------
 
   processCommand(client: RedisClient, argv: readonly RedisString[]): Reply {
