@@ -98,6 +98,35 @@ export class ScenarioBuilder {
     return this.step('correct-offsets', args);
   }
 
+  redisServer(host: string, args: Args = {}): this {
+    return this.step('redis-server', { host, ...args });
+  }
+
+  /** A command to a Redis host: `'SET k v'` or a list of arguments; `repeat`, `interval`, `as` in args. */
+  redis(host: string, command: string | readonly string[], args: Args = {}): this {
+    return this.step('redis', { host, command, ...args });
+  }
+
+  redisPipeline(host: string, pipeline: readonly (string | readonly string[])[], args: Args = {}): this {
+    return this.step('redis', { host, pipeline, ...args });
+  }
+
+  redisCrash(host: string): this {
+    return this.step('redis-crash', { host });
+  }
+
+  redisPowerLoss(host: string): this {
+    return this.step('redis-power-loss', { host });
+  }
+
+  redisRestart(host: string, args: Args = {}): this {
+    return this.step('redis-restart', { host, ...args });
+  }
+
+  redisFault(host: string, args: Args): this {
+    return this.step('redis-fault', { host, ...args });
+  }
+
   expect(that: string, comparison: { equals?: unknown; 'at-least'?: number; 'at-most'?: number; because?: string }): this {
     return this.step('expect', { that, ...comparison });
   }

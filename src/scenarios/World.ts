@@ -11,6 +11,7 @@
 import { Partitioner } from '../broker/partitioner';
 import { KafkaCluster } from '../broker/KafkaCluster';
 import type { BrokerLogSettings } from '../broker/LogConfig';
+import { RedisHost, type RedisHostOptions } from '../redis/persistence/RedisHost';
 import { assert } from '../sim/assert';
 import { Simulation } from '../sim/Simulation';
 import type { TraceValue } from '../sim/Trace';
@@ -51,6 +52,8 @@ export class World {
   readonly expectations: ExpectationResult[] = [];
   /** Counters a scenario's summary reports (records lost, duplicated, ...). */
   readonly counters = new Map<string, number>();
+  /** Simulated Redis hosts by name, in creation order. */
+  readonly redisHosts = new Map<string, RedisHost>();
   currentStep = -1;
   private kafkaCluster: KafkaCluster | undefined;
   private brokerIds: number[] = [1];
@@ -93,6 +96,14 @@ export class World {
       this.partitioners.set(producer, partitioner);
     }
     return partitioner;
+  }
+
+  /** A new simulated Redis host (its disk and, once started, its redis-server). */
+  addRedisHost(name: string, options: Omit<RedisHostOptions, 'sim' | 'name'> = {}): RedisHost {
+    assert(!this.redisHosts.has(name), () => `redis host '${name}' already exists`);
+    const host = new RedisHost({ ...options, sim: this.sim, name });
+    this.redisHosts.set(name, host);
+    return host;
   }
 
   storeOffset(group: string, topic: string, partition: number, offset: number): void {

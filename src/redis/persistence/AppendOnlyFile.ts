@@ -95,6 +95,7 @@ export class AppendOnlyFile {
     private readonly env: RedisProcessEnv,
     private readonly server: RedisServer,
     private readonly forker: Forker & { discardChild(): void },
+    private readonly usedMemory: () => number,
   ) {
     this.lastFsyncSec = this.unixtime;
   }
@@ -200,7 +201,7 @@ export class AppendOnlyFile {
   private rewriteAppendOnlyFileSync(path: string): boolean {
     const disk = this.env.disk;
     const temp = joinPath(this.dir, `temp-rewriteaof-${this.server.pid}.aof`);
-    const image = aofBaseImage(this.server, 0);
+    const image = aofBaseImage(this.server, this.usedMemory());
     this.env.block(saveDurationMs(this.env.model, image.length) + disk.fsyncLatencyMs, 'AOF base');
     let handle: FileHandle;
     try {

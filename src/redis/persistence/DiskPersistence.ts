@@ -93,7 +93,7 @@ export class DiskPersistence implements Persistence {
       discardChild: () => this.resetChildState(),
     };
     this.rdbPart = new RdbSnapshots(this.env, server, forker, () => this.usedMemory());
-    this.aofPart = new AppendOnlyFile(this.env, server, forker);
+    this.aofPart = new AppendOnlyFile(this.env, server, forker, () => this.usedMemory());
     server.onPropagate((db, argv) => this.aofPart!.feed(db, argv));
     server.onKeyChange((db, key) => {
       if (this.cow !== null) this.cow.touch(db, key, server.ks.peek(db, key));

@@ -7,7 +7,8 @@
  *
  * Level marks as server.c serverLogRaw: '.' debug, '-' verbose, '*' notice,
  * '#' warning. Every line also goes to the trace as `redis.log` (host, pid,
- * role, level, message), which is what the narration shows.
+ * role, level, message; debug and verbose lines as `redis.log.detail`),
+ * which is what the narration shows.
  *
  * The log is bounded: the newest `maxLines` lines are kept.
  */
@@ -56,7 +57,9 @@ export class RedisLog {
       this.dropped++;
     }
     this.kept.push(line);
-    if (this.trace.active) this.trace.emit('redis.log', { host: this.host, pid, role, level, message });
+    // Debug and verbose lines are a separate record type, narrated only on request.
+    const type = level === 'notice' || level === 'warning' ? 'redis.log' : 'redis.log.detail';
+    if (this.trace.active) this.trace.emit(type, { host: this.host, pid, role, level, message });
   }
 
   /** The kept lines, oldest first. */

@@ -4,12 +4,36 @@ import partitionsAddedWhileOffsetsStored from './partitionsAddedWhileOffsetsStor
 import retentionDeletesUnderStoredOffset from './retentionDeletesUnderStoredOffset';
 import sparseIndexLookup from './sparseIndexLookup';
 import startFromTime from './startFromTime';
+import aofAndRdbBothOnAofWins from './aofAndRdbBothOnAofWins';
+import aofRewriteCrashKeepsOldFiles from './aofRewriteCrashKeepsOldFiles';
+import alwaysLosesNothing from './alwaysLosesNothing';
+import appendfsyncNoLoses30s from './appendfsyncNoLoses30s';
+import bgsaveCowMemoryUnderWrites from './bgsaveCowMemoryUnderWrites';
+import bgsaveFailureStopsWrites from './bgsaveFailureStopsWrites';
+import everysecPowerLossWindow from './everysecPowerLossWindow';
+import flushallRecoveredByEditingAof from './flushallRecoveredByEditingAof';
+import processCrashVsPowerLoss from './processCrashVsPowerLoss';
+import rdbOnlyLosesSinceLastSave from './rdbOnlyLosesSinceLastSave';
+import slowDiskPostponesFsync from './slowDiskPostponesFsync';
+import truncatedAofLoadTruncatedYesVsNo from './truncatedAofLoadTruncatedYesVsNo';
 
 export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   retentionDeletesUnderStoredOffset,
   partitionsAddedWhileOffsetsStored,
   startFromTime,
   sparseIndexLookup,
+  everysecPowerLossWindow,
+  alwaysLosesNothing,
+  appendfsyncNoLoses30s,
+  processCrashVsPowerLoss,
+  rdbOnlyLosesSinceLastSave,
+  bgsaveCowMemoryUnderWrites,
+  bgsaveFailureStopsWrites,
+  aofRewriteCrashKeepsOldFiles,
+  truncatedAofLoadTruncatedYesVsNo,
+  flushallRecoveredByEditingAof,
+  aofAndRdbBothOnAofWins,
+  slowDiskPostponesFsync,
 ];
 
 export function builtinScenario(name: string): ScenarioSpec | undefined {

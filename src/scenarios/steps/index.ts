@@ -14,6 +14,20 @@ import {
   produceStep,
 } from './kafkaSteps';
 import { correctOffsetsStep, storeOffsetStep } from './offsetSteps';
+import {
+  redisCheckAofStep,
+  redisCommandStep,
+  redisCrashStep,
+  redisEditAofStep,
+  redisFaultStep,
+  redisInfoStep,
+  redisKeysStep,
+  redisLogStep,
+  redisPopulateStep,
+  redisPowerLossStep,
+  redisRestartStep,
+  redisServerStep,
+} from './redisSteps';
 
 const ALL: readonly AnyStepDefinition[] = [
   noteStep,
@@ -31,6 +45,18 @@ const ALL: readonly AnyStepDefinition[] = [
   lookupOffsetStep,
   storeOffsetStep,
   correctOffsetsStep,
+  redisServerStep,
+  redisCommandStep,
+  redisPopulateStep,
+  redisCrashStep,
+  redisPowerLossStep,
+  redisRestartStep,
+  redisFaultStep,
+  redisCheckAofStep,
+  redisEditAofStep,
+  redisLogStep,
+  redisInfoStep,
+  redisKeysStep,
 ];
 
 export const STEPS: ReadonlyMap<string, AnyStepDefinition> = new Map(ALL.map((s) => [s.kind, s]));
