@@ -1,19 +1,41 @@
 /**
- * A Kafka cluster as clients and admins see it: brokers, topics with their
- * partitions, and the operations of `kafka-topics` and of the produce, fetch
- * and list-offsets APIs, each answering as a real cluster would, errors
- * included.
+ * A Kafka cluster as clients, operators and fault injectors see it: brokers
+ * on hosts with disks, a controller, the network between them, topics, and
+ * the operations of `kafka-topics`, of the produce, fetch and list-offsets
+ * APIs, and of a chaos tool (crash, power loss, start, controlled shutdown,
+ * network faults).
  *
- * Replica placement follows the classic AdminUtils.assignReplicasToBrokers
- * round robin with a fixed start (partition p leads on the (p mod n)-th broker,
- * its followers on the next ones), so layouts are the same for every seed.
+ * Admin operations are synchronous, as an AdminClient call that waits for the
+ * controller's commit, and the brokers that can hear the controller load the
+ * change at once. Replication, elections and ISR changes happen over the
+ * simulated network as time passes.
+ *
+ * The client APIs here (`produce`, `fetch`, `listOffsets`) are served by the
+ * partition's current leader (the controller's view), synchronously: an
+ * in-process client that needs no network. With no leader they fail with
+ * LEADER_NOT_AVAILABLE; when the leader's process is down with
+ * NETWORK_EXCEPTION (the client's connection breaks); when the named leader
+ * has not yet taken over, with NOT_LEADER_OR_FOLLOWER. Producer clients with
+ * Kafka's semantics (`createProducer`) talk over the network.
+ *
+ * Replica placement follows the classic round robin with a fixed start
+ * (partition p leads on the (p mod n)-th live broker, its followers on the
+ * next ones), so layouts are the same for every seed.
  */
 import { assert } from '../sim/assert';
+import type { NetworkFault } from '../sim/Network';
 import type { Simulation } from '../sim/Simulation';
 import { Broker } from './Broker';
+import { parseBrokerSettings, resolveBrokerConfig, type BrokerSettings, type ReplicationOptions, type ResolvedBrokerConfig } from './BrokerConfig';
+import { ClusterNetwork } from './ClusterNetwork';
+import { ClusterPartition } from './ClusterPartition';
+import { Controller } from './Controller';
 import { KafkaAdminError, kafkaError, type KafkaError } from './errors';
-import { topicLogConfig, type BrokerLogSettings, type LogConfig, type TopicConfigOverrides } from './LogConfig';
-import { Partition } from './Partition';
+import { topicLogConfig, type LogConfig, type TopicConfigOverrides } from './LogConfig';
+import type { Partition } from './Partition';
+import { KafkaProducer } from './producer/KafkaProducer';
+import { ReplicationCheckers, type CheckerName } from './ReplicationCheckers';
+import { parseProducerConfig, type ProducerClientVersion } from './ProducerConfig';
 import type { LogRecord, RecordInput } from './recordBatch';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type LogAppendInfo, type TopicPartition } from './UnifiedLog';
 
@@ -23,14 +45,21 @@ export interface Topic {
   readonly replicationFactor: number;
   readonly overrides: TopicConfigOverrides;
   readonly config: LogConfig;
-  readonly partitions: Partition[];
+  readonly partitions: ClusterPartition[];
 }
 
 export interface KafkaClusterOptions {
   readonly sim: Simulation;
   /** Broker ids (default [1]). */
   readonly brokerIds?: readonly number[];
-  readonly brokerSettings?: BrokerLogSettings;
+  /** server.properties settings, checked (an unknown key is an error). */
+  readonly brokerSettings?: BrokerSettings | Readonly<Record<string, unknown>>;
+  /** Follower truncation rule and broker version (see BrokerConfig.ts). */
+  readonly replication?: ReplicationOptions;
+  /** Base one-way latency and jitter of every link (default 1 ms ± 1 ms). */
+  readonly network?: { readonly latencyMs?: number; readonly jitterMs?: number };
+  /** Which invariant checkers `cluster.checkers` runs (default: all but no-duplicates). */
+  readonly checkers?: readonly CheckerName[];
 }
 
 export interface FetchResponse {
@@ -49,26 +78,65 @@ export interface ListOffsetsResponse {
   readonly timestampMs: number;
 }
 
+/** Called with what every consumer fetch returned (the checkers listen). */
+export type FetchObserver = (tp: TopicPartition, records: readonly LogRecord[], highWatermark: number) => void;
+
 const TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
 
 export class KafkaCluster {
   readonly brokers = new Map<number, Broker>();
+  readonly controller: Controller;
+  readonly network: ClusterNetwork;
+  readonly config: ResolvedBrokerConfig;
+  readonly settings: BrokerSettings;
+  readonly sim: Simulation;
+  /** Invariant checkers over this cluster; call `check()` whenever it suits (after every event in property tests). */
+  readonly checkers: ReplicationCheckers;
   private readonly topics = new Map<string, Topic>();
-  private readonly sim: Simulation;
+  private topicChanges = 0;
+  private readonly fetchObservers: FetchObserver[] = [];
+  private readonly producers = new Map<string, KafkaProducer>();
+  private readonly producerObservers: ((producer: KafkaProducer) => void)[] = [];
 
   constructor(options: KafkaClusterOptions) {
     this.sim = options.sim;
-    const ids = options.brokerIds ?? [1];
+    this.settings = parseBrokerSettings((options.brokerSettings ?? {}) as Readonly<Record<string, unknown>>);
+    this.config = resolveBrokerConfig(this.settings, options.replication);
+    const ids = [...(options.brokerIds ?? [1])].sort((a, b) => a - b);
     assert(ids.length > 0, 'a cluster needs at least one broker');
+    assert(new Set(ids).size === ids.length, 'broker ids must be distinct');
+    this.network = new ClusterNetwork({ sim: options.sim, latencyMs: options.network?.latencyMs, jitterMs: options.network?.jitterMs });
+    this.controller = new Controller({ sim: options.sim, network: this.network, config: this.config });
     for (const id of ids) {
-      const broker = new Broker({ id, sim: options.sim, settings: options.brokerSettings });
+      const broker = new Broker({
+        id,
+        sim: options.sim,
+        settings: this.settings,
+        config: this.config,
+        network: this.network,
+        allocateProducerId: () => this.controller.allocateProducerId(),
+      });
       this.brokers.set(id, broker);
-      broker.startup();
     }
+    for (const broker of this.brokers.values()) {
+      broker.bootstrap(
+        (brokerId, incarnationId) => this.controller.bootstrapRegister(brokerId, incarnationId),
+        () => this.controller.log,
+      );
+    }
+    // Every broker has applied every registration: nothing is left to push.
+    this.syncMetadata();
+    this.checkers = new ReplicationCheckers(this, { checkers: options.checkers });
   }
 
   get brokerIds(): number[] {
     return [...this.brokers.keys()].sort((a, b) => a - b);
+  }
+
+  broker(id: number): Broker {
+    const broker = this.brokers.get(id);
+    assert(broker !== undefined, () => `no broker ${id} (brokers: ${this.brokerIds.join(', ')})`);
+    return broker;
   }
 
   // ---- admin ----------------------------------------------------------------
@@ -85,30 +153,26 @@ export class KafkaCluster {
     if (!Number.isInteger(partitions) || partitions < 1) {
       throw new KafkaAdminError('INVALID_PARTITIONS', 'InvalidPartitionsException', 'Number of partitions was set to an invalid non-positive value.');
     }
-    const brokerCount = this.brokers.size;
+    const usable = this.controller.unfencedBrokerIds();
     if (!Number.isInteger(replicationFactor) || replicationFactor < 1) {
       throw new KafkaAdminError('INVALID_REPLICATION_FACTOR', 'InvalidReplicationFactorException', 'Replication factor must be larger than 0, or -1 to use the default value.');
     }
-    if (replicationFactor > brokerCount) {
+    if (replicationFactor > usable.length) {
       // StripedReplicaPlacer (KRaft) wording, wrapped by ReplicationControlManager.
       throw new KafkaAdminError(
         'INVALID_REPLICATION_FACTOR',
         'InvalidReplicationFactorException',
-        `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${brokerCount} broker(s) are registered.`,
+        `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${usable.length} broker(s) are registered.`,
       );
     }
     const config = topicLogConfig(this.brokers.values().next().value!.defaultLogConfig, options.config);
-    const topic: Topic = {
-      name,
-      topicId: this.topicId(name),
-      replicationFactor,
-      overrides: { ...options.config },
-      config,
-      partitions: [],
-    };
+    const topic: Topic = { name, topicId: this.topicId(name), replicationFactor, overrides: { ...options.config }, config, partitions: [] };
     this.topics.set(name, topic);
-    this.addPartitionsTo(topic, partitions);
+    this.topicChanges++;
+    this.controller.createTopic(name, topic.topicId, config, this.assignments(topic, partitions, usable));
+    this.addPartitionViews(topic, partitions);
     this.sim.trace.emit('topic.create', { topic: name, partitions, replicationFactor, config: overridesForTrace(topic.overrides) });
+    this.syncMetadata();
     return topic;
   }
 
@@ -126,16 +190,22 @@ export class KafkaCluster {
         `The topic ${name} currently has ${current} partition(s); ${totalCount} would not be an increase.`,
       );
     }
-    this.addPartitionsTo(topic, totalCount - current);
+    const usable = this.controller.unfencedBrokerIds();
+    this.controller.addPartitions(name, this.assignments(topic, totalCount - current, usable));
+    this.addPartitionViews(topic, totalCount - current);
+    this.topicChanges++;
     this.sim.trace.emit('topic.add-partitions', { topic: name, from: current, to: totalCount });
+    this.syncMetadata();
   }
 
   deleteTopic(name: string): void {
     const topic = this.requireTopic(name);
-    for (const partition of topic.partitions) {
-      for (const id of partition.replicas) this.brokers.get(id)!.deleteLog(partition.topicPartition);
-    }
+    const replicas = topic.partitions.map((p) => ({ tp: p.topicPartition, ids: [...p.replicas] }));
+    this.controller.deleteTopic(name);
+    this.syncMetadata();
+    for (const { tp, ids } of replicas) for (const id of ids) this.brokers.get(id)!.deleteLog(tp);
     this.topics.delete(name);
+    this.topicChanges++;
     this.sim.trace.emit('topic.delete', { topic: name });
   }
 
@@ -143,11 +213,16 @@ export class KafkaCluster {
     return this.topics.get(name);
   }
 
+  /** Bumped when a topic is created, grows or is deleted. */
+  get topicsVersion(): number {
+    return this.topicChanges;
+  }
+
   topicNames(): string[] {
     return [...this.topics.keys()].sort();
   }
 
-  partition(tp: TopicPartition): Partition | undefined {
+  partition(tp: TopicPartition): ClusterPartition | undefined {
     return this.topics.get(tp.topic)?.partitions[tp.partition];
   }
 
@@ -168,29 +243,85 @@ export class KafkaCluster {
     return lines.join('\n');
   }
 
+  // ---- faults ------------------------------------------------------------------
+
+  /** Kill a broker's process; its page cache survives. Returns false when it was not running. */
+  crash(brokerId: number): boolean {
+    return this.broker(brokerId).crash();
+  }
+
+  /** Cut a broker's power: the process dies and unsynced writes are lost. */
+  powerLoss(brokerId: number): boolean {
+    return this.broker(brokerId).powerLoss();
+  }
+
+  /** Start a stopped, crashed or powered-off broker (log recovery, then registration). */
+  start(brokerId: number): boolean {
+    return this.broker(brokerId).start();
+  }
+
+  /** Controlled shutdown: leadership moves away, logs are flushed, the stop is clean. */
+  shutdown(brokerId: number): boolean {
+    return this.broker(brokerId).shutdown();
+  }
+
+  applyNetworkFault(fault: NetworkFault): void {
+    this.network.apply(fault);
+  }
+
+  // ---- clients ------------------------------------------------------------------
+
+  /**
+   * A producer client on the cluster's network, configured with Kafka's keys
+   * (ProducerConfig.ts; a bad value throws Kafka's ConfigException). Its
+   * endpoint is its `client.id` (default `producer-N`).
+   */
+  createProducer(config: Readonly<Record<string, unknown>> = {}, options: { clientVersion?: ProducerClientVersion } = {}): KafkaProducer {
+    const parsed = parseProducerConfig(config, { clientVersion: options.clientVersion, clientIdSequence: this.producers.size + 1 });
+    assert(!this.producers.has(parsed.clientId), () => `a producer with client.id '${parsed.clientId}' already exists`);
+    const producer = new KafkaProducer({ sim: this.sim, network: this.network, config: parsed, bootstrapBrokers: this.brokerIds });
+    this.producers.set(parsed.clientId, producer);
+    for (const observer of this.producerObservers) observer(producer);
+    return producer;
+  }
+
+  producer(clientId: string): KafkaProducer | undefined {
+    return this.producers.get(clientId);
+  }
+
+  /** Watch every producer created from now on (the checkers do). */
+  onProducer(observer: (producer: KafkaProducer) => void): void {
+    this.producerObservers.push(observer);
+    for (const producer of this.producers.values()) observer(producer);
+  }
+
   // ---- data plane -----------------------------------------------------------
 
-  /** Append to the partition leader (acks=1 semantics until replication lands). */
+  /**
+   * Append through the leader at once, as an in-process client with acks=1
+   * and no network: the records are in the leader's log when this returns,
+   * and followers replicate them as time passes.
+   */
   produce(tp: TopicPartition, records: readonly RecordInput[]): LogAppendInfo | KafkaError {
-    const partition = this.partition(tp);
-    if (partition === undefined) return kafkaError('UNKNOWN_TOPIC_OR_PARTITION');
-    if (!partition.hasLeader) return kafkaError('LEADER_NOT_AVAILABLE');
-    const result = partition.leaderLog().appendAsLeader(records, { leaderEpoch: partition.leaderEpoch });
+    const leader = this.leaderPartition(tp);
+    if ('error' in leader) return leader;
+    const result = leader.appendRecordsToLeader({ topic: tp.topic, partition: tp.partition, records, uniform: null, producer: null }, 1);
     if ('error' in result) return result;
-    partition.maybeIncrementLeaderHighWatermark();
-    return result;
+    assert(result.kind === 'appended', 'a batch without a producer id cannot be a duplicate');
+    this.leaderServer(tp)?.replicaManager.afterDirectAppend(leader);
+    return result.info;
   }
 
   /** A consumer's fetch from the leader: records from `offset` below the high watermark. */
   fetch(tp: TopicPartition, offset: number, options: { maxRecords?: number } = {}): FetchResponse | KafkaError {
-    const partition = this.partition(tp);
-    if (partition === undefined) return kafkaError('UNKNOWN_TOPIC_OR_PARTITION');
-    if (!partition.hasLeader) return kafkaError('LEADER_NOT_AVAILABLE');
-    const log = partition.leaderLog();
+    const leader = this.leaderPartition(tp);
+    if ('error' in leader) return leader;
+    const log = leader.log;
     const checked = log.read(offset, { maxBytes: 0, isolation: 'high_watermark', minOneMessage: false });
     if (checked.error !== null) return checked;
     const records = log.readRecords(offset, log.highWatermark, options.maxRecords);
     if ('error' in records) return records;
+    for (const observer of this.fetchObservers) observer(tp, records, log.highWatermark);
     const last = records[records.length - 1];
     return {
       error: null,
@@ -205,18 +336,52 @@ export class KafkaCluster {
    * ListOffsets for a client (READ_UNCOMMITTED): EARLIEST ⇒ logStartOffset,
    * LATEST ⇒ the high watermark, a timestamp ⇒ the first record at or after
    * it, if that record is below the high watermark; otherwise offset -1
-   * (Partition.fetchOffsetForTimestamp with lastFetchableOffset).
+   * (Partition.fetchOffsetForTimestamp with lastFetchableOffset). A new leader
+   * whose high watermark is still below the start of its epoch answers LATEST
+   * with OFFSET_NOT_AVAILABLE.
    */
   listOffsets(tp: TopicPartition, timestampMs: number): ListOffsetsResponse | KafkaError {
-    const partition = this.partition(tp);
-    if (partition === undefined) return kafkaError('UNKNOWN_TOPIC_OR_PARTITION');
-    if (!partition.hasLeader) return kafkaError('LEADER_NOT_AVAILABLE');
-    const log = partition.leaderLog();
-    if (timestampMs === LATEST_TIMESTAMP) return { error: null, offset: log.highWatermark, timestampMs: -1 };
+    const leader = this.leaderPartition(tp);
+    if ('error' in leader) return leader;
+    const log = leader.log;
+    if (timestampMs === LATEST_TIMESTAMP) {
+      if (leader.leaderEpochStartOffset > log.highWatermark) {
+        return kafkaError(
+          'OFFSET_NOT_AVAILABLE',
+          `Failed to fetch offsets for partition ${leader.name} with leader epoch ${leader.leaderEpoch} as this partition's high watermark (${log.highWatermark}) is lagging behind the start offset from the beginning of this epoch (${leader.leaderEpochStartOffset}).`,
+        );
+      }
+      return { error: null, offset: log.highWatermark, timestampMs: -1 };
+    }
     if (timestampMs === EARLIEST_TIMESTAMP) return { error: null, offset: log.logStartOffset, timestampMs: -1 };
     const found = log.fetchOffsetByTimestamp(timestampMs);
     if (found === null || found.offset >= log.highWatermark) return { error: null, offset: -1, timestampMs: -1 };
     return { error: null, offset: found.offset, timestampMs: found.timestampMs };
+  }
+
+  /** Watch every consumer fetch (the checkers do). */
+  onFetch(observer: FetchObserver): void {
+    this.fetchObservers.push(observer);
+  }
+
+  /**
+   * The leader's partition, as a client reaching the leader the metadata
+   * names would find it, or the error that client would get.
+   */
+  leaderPartition(tp: TopicPartition): Partition | KafkaError {
+    const view = this.partition(tp);
+    if (view === undefined) return kafkaError('UNKNOWN_TOPIC_OR_PARTITION');
+    if (!view.hasLeader) return kafkaError('LEADER_NOT_AVAILABLE');
+    const server = this.broker(view.leaderId).server;
+    if (server === null || !server.isAlive) return kafkaError('NETWORK_EXCEPTION', `Disconnected from node ${view.leaderId}`);
+    const partition = server.replicaManager.partition(tp);
+    if (partition === undefined || !partition.isLeader || partition.leaderEpoch !== view.leaderEpoch) return kafkaError('NOT_LEADER_OR_FOLLOWER');
+    return partition;
+  }
+
+  private leaderServer(tp: TopicPartition) {
+    const view = this.partition(tp);
+    return view?.hasLeader ? this.broker(view.leaderId).server : null;
   }
 
   // ---- internals ------------------------------------------------------------
@@ -229,12 +394,32 @@ export class KafkaCluster {
     return topic;
   }
 
-  private addPartitionsTo(topic: Topic, count: number): void {
-    const ids = this.brokerIds;
+  /** Brokers that hear the controller load admin changes at once; the others catch up over the network. */
+  private syncMetadata(): void {
+    for (const broker of this.brokers.values()) {
+      const server = broker.server;
+      if (server === null || !server.lifecycle.isRegistered || this.network.network.isCut(this.controller.name, broker.host)) continue;
+      server.applyMetadata(this.controller.log);
+    }
+    this.controller.push();
+  }
+
+  private assignments(topic: Topic, count: number, ids: readonly number[]): number[][] {
+    const out: number[][] = [];
     for (let i = 0; i < count; i++) {
-      const p = topic.partitions.length;
-      const replicas = Array.from({ length: topic.replicationFactor }, (_, r) => ids[(p + r) % ids.length]!);
-      topic.partitions.push(new Partition({ topicPartition: { topic: topic.name, partition: p }, replicas, brokers: this.brokers, config: topic.config }));
+      const p = topic.partitions.length + i;
+      out.push(Array.from({ length: topic.replicationFactor }, (_, r) => ids[(p + r) % ids.length]!));
+    }
+    return out;
+  }
+
+  private addPartitionViews(topic: Topic, count: number): void {
+    for (let i = 0; i < count; i++) {
+      const tp = { topic: topic.name, partition: topic.partitions.length };
+      const view = new ClusterPartition({ topicPartition: tp, controller: this.controller, brokers: this.brokers });
+      // Every replica has its log on disk from the start, running or not.
+      for (const id of view.replicas) this.brokers.get(id)!.createLog(tp, topic.config);
+      topic.partitions.push(view);
     }
   }
 
@@ -252,4 +437,3 @@ function overridesForTrace(overrides: TopicConfigOverrides): { [key: string]: st
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) out[k] = v;
   return out;
 }
-

@@ -60,6 +60,12 @@ export interface BrokerLogSettings {
   readonly 'message.max.bytes'?: number;
   readonly 'log.flush.interval.messages'?: number;
   readonly 'log.flush.interval.ms'?: number;
+  /**
+   * How often LogManager.flushDirtyLogs runs (default Long.MAX_VALUE: never).
+   * Kafka's quirk: a topic's flush.ms only takes effect when this is set, and
+   * log.flush.interval.ms defaults to it.
+   */
+  readonly 'log.flush.scheduler.interval.ms'?: number;
   readonly 'min.insync.replicas'?: number;
   readonly 'unclean.leader.election.enable'?: boolean;
   readonly 'log.retention.check.interval.ms'?: number;
@@ -92,7 +98,8 @@ export function brokerDefaultLogConfig(settings: BrokerLogSettings = {}): LogCon
     'file.delete.delay.ms': settings['log.segment.delete.delay.ms'] ?? DEFAULT_LOG_CONFIG['file.delete.delay.ms'],
     'max.message.bytes': settings['message.max.bytes'] ?? DEFAULT_LOG_CONFIG['max.message.bytes'],
     'flush.messages': settings['log.flush.interval.messages'] ?? DEFAULT_LOG_CONFIG['flush.messages'],
-    'flush.ms': settings['log.flush.interval.ms'] ?? DEFAULT_LOG_CONFIG['flush.ms'],
+    // KafkaConfig.logFlushIntervalMs: log.flush.interval.ms, else log.flush.scheduler.interval.ms.
+    'flush.ms': settings['log.flush.interval.ms'] ?? settings['log.flush.scheduler.interval.ms'] ?? DEFAULT_LOG_CONFIG['flush.ms'],
     'min.insync.replicas': settings['min.insync.replicas'] ?? DEFAULT_LOG_CONFIG['min.insync.replicas'],
     'unclean.leader.election.enable': settings['unclean.leader.election.enable'] ?? DEFAULT_LOG_CONFIG['unclean.leader.election.enable'],
   });

@@ -315,6 +315,16 @@ export class LogSegment {
     return truncated;
   }
 
+  /**
+   * Recreate files a power loss removed from the directory (their creation
+   * was never committed): empty, so recovery treats their batches as lost.
+   */
+  reopenMissingFiles(): void {
+    if (!this.disk.exists(this.logFile.path)) this.logFile = this.disk.open(this.logFile.path, { create: true, sizeOnly: true });
+    if (!this.disk.exists(this.indexFile.path)) this.indexFile = this.disk.open(this.indexFile.path, { create: true, sizeOnly: true });
+    if (!this.disk.exists(this.timeIndexFile.path)) this.timeIndexFile = this.disk.open(this.timeIndexFile.path, { create: true, sizeOnly: true });
+  }
+
   /** Bytes of the .log file that would survive a power loss now. */
   durableBytes(): number {
     return this.disk.durableLength(this.logFile);

@@ -64,6 +64,10 @@ export interface ProducerConfig {
   /** Accepted; faultline's built-in partitioner is the non-adaptive one (see partitioner.ts). */
   readonly partitionerAdaptivePartitioningEnable: boolean;
   readonly partitionerAvailabilityTimeoutMs: number;
+  /** How long send() waits for a topic's metadata (KafkaProducer.waitOnMetadata). */
+  readonly maxBlockMs: number;
+  /** Metadata is refreshed at least this often. */
+  readonly metadataMaxAgeMs: number;
   /** Keys the user set (Kafka's `originals()`), in the order given. */
   readonly explicitKeys: readonly string[];
   /** Known producer keys that were set but have no effect in the simulation. */
@@ -112,6 +116,8 @@ const DEFINITIONS: ReadonlyMap<string, KeyDefinition> = new Map<string, KeyDefin
   ['max.in.flight.requests.per.connection', { type: 'INT', defaultValue: () => 5, min: 1 }],
   ['partitioner.class', { type: 'CLASS', defaultValue: () => null, nullable: true }],
   ['enable.idempotence', { type: 'BOOLEAN', defaultValue: () => true }],
+  ['max.block.ms', { type: 'LONG', defaultValue: () => 60_000, min: 0 }],
+  ['metadata.max.age.ms', { type: 'LONG', defaultValue: () => 300_000, min: 0 }],
   ['transactional.id', { type: 'STRING', defaultValue: () => null, nonEmpty: true, nullable: true }],
 ]);
 
@@ -130,8 +136,6 @@ const UNMODELLED_KEYS: ReadonlySet<string> = new Set([
   'reconnect.backoff.ms',
   'reconnect.backoff.max.ms',
   'enable.metrics.push',
-  'max.block.ms',
-  'metadata.max.age.ms',
   'metadata.max.idle.ms',
   'metrics.sample.window.ms',
   'metrics.num.samples',
@@ -234,6 +238,8 @@ export function parseProducerConfig(input: Readonly<Record<string, unknown>>, op
     partitionerIgnoreKeys: parsed.get('partitioner.ignore.keys') as boolean,
     partitionerAdaptivePartitioningEnable: parsed.get('partitioner.adaptive.partitioning.enable') as boolean,
     partitionerAvailabilityTimeoutMs: parsed.get('partitioner.availability.timeout.ms') as number,
+    maxBlockMs: parsed.get('max.block.ms') as number,
+    metadataMaxAgeMs: parsed.get('metadata.max.age.ms') as number,
     explicitKeys,
     unmodelled,
     notes,

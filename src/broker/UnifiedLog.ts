@@ -127,6 +127,10 @@ export class UnifiedLog {
   /** Offset up to which the log is flushed (Kafka's recoveryPoint). */
   private recoveryPointOffset = 0;
   private lastFlushMs: number;
+  private truncationCount = 0;
+  private mutations = 0;
+  /** Called after a roll with the new segment's base offset (the broker schedules "flush-log"). */
+  onRoll: ((newSegmentBaseOffset: number) => void) | undefined;
 
   constructor(options: UnifiedLogOptions) {
     this.topicPartition = options.topicPartition;
@@ -159,6 +163,16 @@ export class UnifiedLog {
     return this.recoveryPointOffset;
   }
 
+  /** Bumped by every change to the log's records or offsets: checkers skip logs that did not move. */
+  get version(): number {
+    return this.mutations;
+  }
+
+  /** How many times records were removed from the end (truncation, recovery): checkers watch it. */
+  get truncations(): number {
+    return this.truncationCount;
+  }
+
   get activeSegment(): LogSegment {
     return this.segments[this.segments.length - 1]!;
   }
@@ -184,6 +198,7 @@ export class UnifiedLog {
    */
   updateHighWatermark(offset: number): number {
     const clamped = Math.min(Math.max(offset, this.logStart), this.logEndOffset);
+    if (clamped !== this.hw) this.mutations++;
     this.hw = clamped;
     return clamped;
   }
@@ -321,6 +336,7 @@ export class UnifiedLog {
     };
     if (b.leaderEpoch >= 0) this.leaderEpochCache.assign(b.leaderEpoch, b.baseOffset);
     const indexed = segment.append(batch, this.sim.nowMs);
+    this.mutations++;
     const trace = this.sim.trace;
     if (trace.active) {
       trace.emit('log.append', {
@@ -390,6 +406,7 @@ export class UnifiedLog {
         newSegment: newOffset,
       });
     }
+    this.onRoll?.(newOffset);
     return segment;
   }
 
@@ -625,6 +642,7 @@ export class UnifiedLog {
     if (newLogStartOffset <= this.logStart) return;
     const previous = this.logStart;
     this.logStart = newLogStartOffset;
+    this.mutations++;
     this.leaderEpochCache.truncateFromStart(newLogStartOffset);
     if (this.recoveryPointOffset < newLogStartOffset) this.recoveryPointOffset = newLogStartOffset;
     if (this.sim.trace.active) {
@@ -653,7 +671,9 @@ export class UnifiedLog {
     }
     this.activeSegment.truncateTo(targetOffset, this.sim.nowMs);
     this.leaderEpochCache.truncateFromEnd(targetOffset);
+    this.truncationCount++;
     if (this.hw > this.logEndOffset) this.hw = this.logEndOffset;
+    this.mutations++;
     if (this.recoveryPointOffset > this.logEndOffset) this.recoveryPointOffset = this.logEndOffset;
     if (this.sim.trace.active) {
       this.sim.trace.emit('log.truncate', { broker: this.brokerId, partition: this.name, from: previousEnd, to: this.logEndOffset });
@@ -667,8 +687,10 @@ export class UnifiedLog {
     for (const segment of this.segments) segment.deleteFiles();
     this.segments = [this.newSegment(newOffset)];
     this.leaderEpochCache.clear();
+    this.truncationCount++;
     this.logStart = newOffset;
     this.hw = newOffset;
+    this.mutations++;
     this.recoveryPointOffset = newOffset;
     if (this.sim.trace.active) {
       this.sim.trace.emit('log.truncate', { broker: this.brokerId, partition: this.name, from: previousEnd, to: newOffset, fully: true });
@@ -692,6 +714,21 @@ export class UnifiedLog {
   }
 
   /**
+   * UnifiedLog.flushUptoOffsetExclusive, as scheduled after a roll: fsync the
+   * segments wholly below `offset` and move the recovery point there.
+   */
+  flushUpToOffsetExclusive(offset: number): void {
+    if (offset <= this.recoveryPointOffset) return;
+    const from = this.recoveryPointOffset;
+    for (const segment of this.segments) {
+      if (segment.baseOffset >= offset) break;
+      if (segment.nextOffset > from) segment.flush();
+    }
+    this.recoveryPointOffset = Math.min(offset, this.logEndOffset);
+    if (this.sim.trace.active) this.sim.trace.emit('log.flush', { broker: this.brokerId, partition: this.name, from, to: this.recoveryPointOffset });
+  }
+
+  /**
    * Log recovery after an unclean shutdown (LogLoader.recoverLog): segments
    * from the recovery point on are re-validated against what the disk still
    * has; the first segment that lost bytes is truncated there and every later
@@ -700,6 +737,10 @@ export class UnifiedLog {
    */
   recover(checkpointedHighWatermark: number): number {
     const before = this.logEndOffset;
+    // A power loss can roll back the directory or a segment's name (the journal
+    // had not committed them); the broker recreates what its log needs.
+    this.disk.mkdir(this.dir, { recursive: true });
+    for (const segment of this.segments) segment.reopenMissingFiles();
     const first = Math.max(0, this.floorSegmentIndex(this.recoveryPointOffset));
     for (let i = first; i < this.segments.length; i++) {
       const segment = this.segments[i]!;
@@ -713,7 +754,9 @@ export class UnifiedLog {
     this.leaderEpochCache.truncateFromEnd(this.logEndOffset);
     this.recoveryPointOffset = this.logEndOffset;
     this.hw = Math.min(Math.max(checkpointedHighWatermark, this.logStart), this.logEndOffset);
+    this.mutations++;
     const lost = before - this.logEndOffset;
+    if (lost > 0) this.truncationCount++;
     if (this.sim.trace.active) {
       this.sim.trace.emit('log.recover', { broker: this.brokerId, partition: this.name, logEndOffsetBefore: before, logEndOffset: this.logEndOffset, highWatermark: this.hw, lostRecords: lost });
     }

@@ -22,7 +22,15 @@ export type KafkaErrorCode =
   | 'RECORD_LIST_TOO_LARGE'
   | 'MESSAGE_TOO_LARGE'
   | 'KAFKA_STORAGE_ERROR'
-  | 'NETWORK_EXCEPTION';
+  | 'NETWORK_EXCEPTION'
+  | 'FENCED_LEADER_EPOCH'
+  | 'UNKNOWN_LEADER_EPOCH'
+  | 'OFFSET_NOT_AVAILABLE'
+  | 'STALE_BROKER_EPOCH'
+  | 'INVALID_UPDATE_VERSION'
+  | 'INELIGIBLE_REPLICA'
+  | 'DUPLICATE_BROKER_REGISTRATION'
+  | 'BROKER_NOT_AVAILABLE';
 
 /** Default messages from Errors.java, used when the broker gives no specific one. */
 export const KAFKA_ERROR_DEFAULT_MESSAGES: Record<KafkaErrorCode, string> = {
@@ -48,7 +56,83 @@ export const KAFKA_ERROR_DEFAULT_MESSAGES: Record<KafkaErrorCode, string> = {
   MESSAGE_TOO_LARGE: 'The request included a message larger than the max message size the server will accept.',
   KAFKA_STORAGE_ERROR: 'Disk error when trying to access log file on the disk.',
   NETWORK_EXCEPTION: 'The server disconnected before a response was received.',
+  FENCED_LEADER_EPOCH: 'The leader epoch in the request is older than the epoch on the broker.',
+  UNKNOWN_LEADER_EPOCH: 'The leader epoch in the request is newer than the epoch on the broker.',
+  OFFSET_NOT_AVAILABLE:
+    'The leader high watermark has not caught up from a recent leader election so the offsets cannot be guaranteed to be monotonically increasing.',
+  STALE_BROKER_EPOCH: 'Broker epoch has changed.',
+  INVALID_UPDATE_VERSION: 'The given update version was invalid.',
+  INELIGIBLE_REPLICA: 'The new ISR contains at least one ineligible replica.',
+  DUPLICATE_BROKER_REGISTRATION: 'This broker ID is already in use.',
+  BROKER_NOT_AVAILABLE: 'The broker is not available.',
 };
+
+/** The Java exception a client raises for each error (Errors.java's exception builders). */
+export const KAFKA_ERROR_EXCEPTIONS: Record<KafkaErrorCode, string> = {
+  OFFSET_OUT_OF_RANGE: 'OffsetOutOfRangeException',
+  UNKNOWN_TOPIC_OR_PARTITION: 'UnknownTopicOrPartitionException',
+  LEADER_NOT_AVAILABLE: 'LeaderNotAvailableException',
+  NOT_LEADER_OR_FOLLOWER: 'NotLeaderOrFollowerException',
+  REQUEST_TIMED_OUT: 'TimeoutException',
+  NOT_ENOUGH_REPLICAS: 'NotEnoughReplicasException',
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: 'NotEnoughReplicasAfterAppendException',
+  OUT_OF_ORDER_SEQUENCE_NUMBER: 'OutOfOrderSequenceException',
+  DUPLICATE_SEQUENCE_NUMBER: 'DuplicateSequenceException',
+  INVALID_PRODUCER_EPOCH: 'InvalidProducerEpochException',
+  UNKNOWN_PRODUCER_ID: 'UnknownProducerIdException',
+  TOPIC_ALREADY_EXISTS: 'TopicExistsException',
+  INVALID_TOPIC_EXCEPTION: 'InvalidTopicException',
+  INVALID_PARTITIONS: 'InvalidPartitionsException',
+  INVALID_REPLICATION_FACTOR: 'InvalidReplicationFactorException',
+  RECORD_LIST_TOO_LARGE: 'RecordBatchTooLargeException',
+  MESSAGE_TOO_LARGE: 'RecordTooLargeException',
+  KAFKA_STORAGE_ERROR: 'KafkaStorageException',
+  NETWORK_EXCEPTION: 'NetworkException',
+  FENCED_LEADER_EPOCH: 'FencedLeaderEpochException',
+  UNKNOWN_LEADER_EPOCH: 'UnknownLeaderEpochException',
+  OFFSET_NOT_AVAILABLE: 'OffsetNotAvailableException',
+  STALE_BROKER_EPOCH: 'StaleBrokerEpochException',
+  INVALID_UPDATE_VERSION: 'InvalidUpdateVersionException',
+  INELIGIBLE_REPLICA: 'IneligibleReplicaException',
+  DUPLICATE_BROKER_REGISTRATION: 'DuplicateBrokerRegistrationException',
+  BROKER_NOT_AVAILABLE: 'BrokerNotAvailableException',
+};
+
+/**
+ * Errors whose exception is a `RetriableException` in the Java client, so the
+ * producer retries them (Sender.canRetry without idempotence).
+ */
+const RETRIABLE: ReadonlySet<KafkaErrorCode> = new Set<KafkaErrorCode>([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_OR_FOLLOWER',
+  'REQUEST_TIMED_OUT',
+  'NETWORK_EXCEPTION',
+  'NOT_ENOUGH_REPLICAS',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'KAFKA_STORAGE_ERROR',
+  'FENCED_LEADER_EPOCH',
+  'UNKNOWN_LEADER_EPOCH',
+  'OFFSET_NOT_AVAILABLE',
+]);
+
+/** Subclasses of InvalidMetadataException: the producer refreshes its metadata on these. */
+const INVALID_METADATA: ReadonlySet<KafkaErrorCode> = new Set<KafkaErrorCode>([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_OR_FOLLOWER',
+  'NETWORK_EXCEPTION',
+  'KAFKA_STORAGE_ERROR',
+  'FENCED_LEADER_EPOCH',
+]);
+
+export function isRetriable(error: KafkaErrorCode): boolean {
+  return RETRIABLE.has(error);
+}
+
+export function isInvalidMetadata(error: KafkaErrorCode): boolean {
+  return INVALID_METADATA.has(error);
+}
 
 export interface KafkaError {
   readonly error: KafkaErrorCode;

@@ -1,0 +1,171 @@
+/**
+ * Broker settings with server.properties names and Kafka 3.x/4.x defaults
+ * (`ReplicationConfigs`, `ServerLogConfigs`, `KRaftConfigs`,
+ * `TransactionLogConfig`), plus the two switches faultline adds so that a
+ * scenario can run the same faults under older rules:
+ *
+ *   - `followerTruncation`: `leader-epoch` (KIP-101/KIP-279, Kafka >= 0.11,
+ *     the default) or `high-watermark` (before 0.11: a replica that becomes a
+ *     follower cuts its log to its own high watermark);
+ *   - `version`: the broker version whose rules apply. Since 3.7
+ *     (KAFKA-15583) the leader's high watermark does not advance while the
+ *     ISR is smaller than min(min.insync.replicas, replication factor), and
+ *     that effective minimum also decides NOT_ENOUGH_REPLICAS; '3.6' turns
+ *     both back to the raw min.insync.replicas with no HW hold-back.
+ *
+ * An unknown key is an error that names the valid ones (Kafka would only
+ * log it), so a typo in a scenario cannot silently test the defaults.
+ */
+import { KafkaConfigError } from './kafkaConfigError';
+import { LONG_MAX_VALUE, type BrokerLogSettings } from './LogConfig';
+
+export interface ReplicationSettings {
+  readonly 'replica.lag.time.max.ms'?: number;
+  readonly 'replica.fetch.wait.max.ms'?: number;
+  readonly 'replica.fetch.min.bytes'?: number;
+  readonly 'replica.fetch.max.bytes'?: number;
+  readonly 'replica.fetch.backoff.ms'?: number;
+  readonly 'replica.socket.timeout.ms'?: number;
+  readonly 'replica.high.watermark.checkpoint.interval.ms'?: number;
+  readonly 'broker.session.timeout.ms'?: number;
+  readonly 'broker.heartbeat.interval.ms'?: number;
+  readonly 'auto.leader.rebalance.enable'?: boolean;
+  readonly 'leader.imbalance.check.interval.seconds'?: number;
+  readonly 'unclean.leader.election.interval.ms'?: number;
+  readonly 'producer.id.expiration.ms'?: number;
+  readonly 'producer.id.expiration.check.interval.ms'?: number;
+}
+
+export type BrokerSettings = BrokerLogSettings & ReplicationSettings;
+
+export type FollowerTruncation = 'leader-epoch' | 'high-watermark';
+export const FOLLOWER_TRUNCATIONS: readonly FollowerTruncation[] = ['leader-epoch', 'high-watermark'];
+
+export type BrokerVersion = '3.6' | '3.7' | '3.8' | '3.9' | '4.0';
+export const BROKER_VERSIONS: readonly BrokerVersion[] = ['3.6', '3.7', '3.8', '3.9', '4.0'];
+
+export interface ReplicationOptions {
+  readonly followerTruncation?: FollowerTruncation;
+  readonly version?: BrokerVersion;
+}
+
+/** Every setting resolved to a value. */
+export interface ResolvedBrokerConfig {
+  readonly replicaLagTimeMaxMs: number;
+  readonly replicaFetchWaitMaxMs: number;
+  readonly replicaFetchMinBytes: number;
+  readonly replicaFetchMaxBytes: number;
+  readonly replicaFetchBackoffMs: number;
+  readonly replicaSocketTimeoutMs: number;
+  readonly highWatermarkCheckpointIntervalMs: number;
+  readonly brokerSessionTimeoutMs: number;
+  readonly brokerHeartbeatIntervalMs: number;
+  readonly autoLeaderRebalanceEnable: boolean;
+  readonly leaderImbalanceCheckIntervalMs: number;
+  readonly uncleanLeaderElectionIntervalMs: number;
+  readonly producerIdExpirationMs: number;
+  readonly producerIdExpirationCheckIntervalMs: number;
+  readonly logFlushSchedulerIntervalMs: number;
+  readonly followerTruncation: FollowerTruncation;
+  readonly version: BrokerVersion;
+  /** The 3.7 rule (see the module comment). */
+  readonly highWatermarkMinIsrRule: boolean;
+}
+
+type Kind = 'int' | 'long' | 'boolean';
+
+/** Known keys, their types and lower bounds. */
+const KEYS: ReadonlyMap<string, { kind: Kind; min?: number }> = new Map<string, { kind: Kind; min?: number }>([
+  ['log.retention.hours', { kind: 'int' }],
+  ['log.retention.minutes', { kind: 'int' }],
+  ['log.retention.ms', { kind: 'long' }],
+  ['log.retention.bytes', { kind: 'long' }],
+  ['log.segment.bytes', { kind: 'int', min: 14 }],
+  ['log.roll.ms', { kind: 'long', min: 1 }],
+  ['log.roll.hours', { kind: 'int', min: 1 }],
+  ['log.index.size.max.bytes', { kind: 'int', min: 4 }],
+  ['log.index.interval.bytes', { kind: 'int', min: 0 }],
+  ['log.segment.delete.delay.ms', { kind: 'long', min: 0 }],
+  ['message.max.bytes', { kind: 'int', min: 0 }],
+  ['log.flush.interval.messages', { kind: 'long', min: 1 }],
+  ['log.flush.interval.ms', { kind: 'long', min: 0 }],
+  ['log.flush.scheduler.interval.ms', { kind: 'long', min: 0 }],
+  ['min.insync.replicas', { kind: 'int', min: 1 }],
+  ['unclean.leader.election.enable', { kind: 'boolean' }],
+  ['log.retention.check.interval.ms', { kind: 'long', min: 1 }],
+  ['log.initial.task.delay.ms', { kind: 'long', min: 0 }],
+  ['replica.lag.time.max.ms', { kind: 'long', min: 1 }],
+  ['replica.fetch.wait.max.ms', { kind: 'int', min: 0 }],
+  ['replica.fetch.min.bytes', { kind: 'int', min: 1 }],
+  ['replica.fetch.max.bytes', { kind: 'int', min: 0 }],
+  ['replica.fetch.backoff.ms', { kind: 'int', min: 0 }],
+  ['replica.socket.timeout.ms', { kind: 'int', min: 1 }],
+  ['replica.high.watermark.checkpoint.interval.ms', { kind: 'long', min: 1 }],
+  ['broker.session.timeout.ms', { kind: 'int', min: 1 }],
+  ['broker.heartbeat.interval.ms', { kind: 'int', min: 1 }],
+  ['auto.leader.rebalance.enable', { kind: 'boolean' }],
+  ['leader.imbalance.check.interval.seconds', { kind: 'long', min: 1 }],
+  ['unclean.leader.election.interval.ms', { kind: 'long', min: 1 }],
+  ['producer.id.expiration.ms', { kind: 'int', min: 1 }],
+  ['producer.id.expiration.check.interval.ms', { kind: 'int', min: 1 }],
+]);
+
+export const BROKER_CONFIG_KEYS: readonly string[] = [...KEYS.keys()];
+
+/**
+ * Read broker settings from an untrusted map (a scenario file): types are
+ * checked and `'true'` / `'false'` accepted for booleans, as Kafka's ConfigDef
+ * parses them. Throws a KafkaConfigError on the first problem.
+ */
+export function parseBrokerSettings(raw: Readonly<Record<string, unknown>>): BrokerSettings {
+  const out: Record<string, number | boolean> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    const spec = KEYS.get(key);
+    if (spec === undefined) {
+      throw new KafkaConfigError(`Unknown broker config '${key}'. faultline models: ${BROKER_CONFIG_KEYS.join(', ')}`, key);
+    }
+    if (spec.kind === 'boolean') {
+      if (value === true || value === 'true') out[key] = true;
+      else if (value === false || value === 'false') out[key] = false;
+      else throw KafkaConfigError.invalidValue(key, value, 'Expected value to be either true or false');
+      continue;
+    }
+    const n = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
+    if (typeof n !== 'number' || !Number.isInteger(n) || Math.abs(n) > Number.MAX_SAFE_INTEGER) {
+      throw KafkaConfigError.invalidValue(key, value, `Expected value to be a ${spec.kind === 'int' ? '32-bit integer' : '64-bit integer'}`);
+    }
+    if (spec.min !== undefined && n < spec.min) throw KafkaConfigError.invalidValue(key, n, `Value must be at least ${spec.min}`);
+    out[key] = n;
+  }
+  return out as BrokerSettings;
+}
+
+export function resolveBrokerConfig(settings: BrokerSettings, options: ReplicationOptions = {}): ResolvedBrokerConfig {
+  const version = options.version ?? '4.0';
+  if (!BROKER_VERSIONS.includes(version)) throw new KafkaConfigError(`unknown broker version '${version}'; faultline models ${BROKER_VERSIONS.join(', ')}`);
+  const followerTruncation = options.followerTruncation ?? 'leader-epoch';
+  if (!FOLLOWER_TRUNCATIONS.includes(followerTruncation)) {
+    throw new KafkaConfigError(`unknown follower truncation '${followerTruncation}'; valid: ${FOLLOWER_TRUNCATIONS.join(', ')}`);
+  }
+  return {
+    replicaLagTimeMaxMs: settings['replica.lag.time.max.ms'] ?? 30_000,
+    replicaFetchWaitMaxMs: settings['replica.fetch.wait.max.ms'] ?? 500,
+    replicaFetchMinBytes: settings['replica.fetch.min.bytes'] ?? 1,
+    replicaFetchMaxBytes: settings['replica.fetch.max.bytes'] ?? 1_048_576,
+    replicaFetchBackoffMs: settings['replica.fetch.backoff.ms'] ?? 1_000,
+    replicaSocketTimeoutMs: settings['replica.socket.timeout.ms'] ?? 30_000,
+    highWatermarkCheckpointIntervalMs: settings['replica.high.watermark.checkpoint.interval.ms'] ?? 5_000,
+    brokerSessionTimeoutMs: settings['broker.session.timeout.ms'] ?? 9_000,
+    brokerHeartbeatIntervalMs: settings['broker.heartbeat.interval.ms'] ?? 2_000,
+    autoLeaderRebalanceEnable: settings['auto.leader.rebalance.enable'] ?? true,
+    leaderImbalanceCheckIntervalMs: (settings['leader.imbalance.check.interval.seconds'] ?? 300) * 1_000,
+    uncleanLeaderElectionIntervalMs: settings['unclean.leader.election.interval.ms'] ?? 300_000,
+    producerIdExpirationMs: settings['producer.id.expiration.ms'] ?? 86_400_000,
+    producerIdExpirationCheckIntervalMs: settings['producer.id.expiration.check.interval.ms'] ?? 600_000,
+    logFlushSchedulerIntervalMs: settings['log.flush.scheduler.interval.ms'] ?? LONG_MAX_VALUE,
+    followerTruncation,
+    version,
+    highWatermarkMinIsrRule: version !== '3.6',
+  };
+}
