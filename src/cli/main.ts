@@ -5,6 +5,7 @@
  *   faultline run <name|file.yaml> [--seed N] [--trace out.jsonl] [--quiet] [--verbose]
  *   faultline demo                         every built-in scenario, then a summary table
  *   faultline steps                        the steps a scenario file can use
+ *   faultline redis inspect|check-aof …    Redis files (see redisCommands.ts)
  *
  * Exit codes: 0 all expectations held; 1 an expectation failed; 2 bad input
  * (an unknown scenario, a file with errors, a bad option), reported with
@@ -21,6 +22,7 @@ import { loadScenarioFile } from '../scenarios/scenarioFile';
 import { runScenario, type RunResult } from '../scenarios/runScenario';
 import { STEPS, stepKinds } from '../scenarios/steps/index';
 import { validateScenario, type ValidatedScenario } from '../scenarios/validate';
+import { exportRedisHosts, registerRedisCommands } from './redisCommands';
 import { printRun, printSummaryTable } from './report';
 
 export const EXIT_OK = 0;
@@ -51,7 +53,7 @@ function writeAtomically(path: string, content: string): void {
   renameSync(temp, path);
 }
 
-function runCommand(nameOrFile: string, options: { seed?: string; trace?: string; quiet?: boolean; verbose?: boolean }): number {
+function runCommand(nameOrFile: string, options: { seed?: string; trace?: string; quiet?: boolean; verbose?: boolean; exportDir?: string }): number {
   const scenario = loadScenario(nameOrFile);
   const result = runScenario(scenario, { seed: options.seed, verbose: options.verbose ?? false });
   printRun(scenario, result, { quiet: options.quiet ?? false, write: (line) => process.stdout.write(line + '\n') });
@@ -59,6 +61,7 @@ function runCommand(nameOrFile: string, options: { seed?: string; trace?: string
     writeAtomically(options.trace, result.trace.toJsonl());
     process.stdout.write(`trace: ${result.trace.records.length} records written to ${options.trace}\n`);
   }
+  if (options.exportDir !== undefined) exportRedisHosts(result.world, options.exportDir, (text) => process.stdout.write(text));
   if (result.failure !== null) {
     process.stderr.write(`error: ${result.failure.format()}\n`);
     return EXIT_BAD_INPUT;
@@ -120,6 +123,7 @@ export function main(argv: readonly string[]): number {
     .option('--trace <file>', 'write the trace as JSON Lines')
     .option('--quiet', 'print only the summary')
     .option('--verbose', 'narrate every append and index entry too')
+    .option('--export-dir <dir>', "write each Redis host's durable files (what a power loss would leave) to <dir>/<host>/")
     .action((scenario: string, options) => {
       exitCode = runCommand(scenario, options);
     });
@@ -137,6 +141,9 @@ export function main(argv: readonly string[]): number {
     .action(() => {
       exitCode = stepsCommand();
     });
+  registerRedisCommands(program, (code) => {
+    exitCode = code;
+  });
   try {
     program.parse(argv as string[], { from: 'user' });
   } catch (error) {
