@@ -5,5 +5,6 @@
  */
 import { runFigures } from './harness';
 import { logFigures } from './logFigures';
+import { redisFigures } from './redisFigures';
 
-runFigures([...logFigures], process.argv.slice(2));
+runFigures([...logFigures, ...redisFigures], process.argv.slice(2));

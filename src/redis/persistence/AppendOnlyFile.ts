@@ -39,7 +39,8 @@ import {
   withRewrittenIncrAsHistory,
   type AofManifest,
 } from '../format/aofManifest';
-import { respCommand, respSelect } from '../format/resp';
+import { respSelect } from '../format/resp';
+import { AofBuffer } from './AofBuffer';
 import type { RedisServer } from '../RedisServer';
 import type { RedisString } from '../RedisValue';
 import { loadManifestFromDisk, persistManifest } from './aofManifestFile';
@@ -75,7 +76,7 @@ export class AppendOnlyFile {
   rewriteTimeLastSec = -1;
 
   private fd: FileHandle | null = null;
-  private buf = '';
+  private readonly buf = new AofBuffer();
   private selectedDb = -1;
   private lastIncrSize = 0;
   private lastIncrFsyncOffset = 0;
@@ -262,17 +263,17 @@ export class AppendOnlyFile {
   /** feedAppendOnlyFile: one propagated command. */
   feed(db: number, argv: readonly RedisString[]): void {
     if (this.state === 'off') return;
-    let out = '';
+    // While waiting for the first rewrite only a rewrite child's writes are kept (they go to the temp INCR file).
+    const keep = this.state === 'on' || this.forker.activeChild?.type === 'aof';
     if (this.server.config.get('aof-timestamp-enabled') && this.curTimestampSec < this.unixtime) {
       this.curTimestampSec = this.unixtime;
-      out += `#TS:${this.curTimestampSec}\r\n`;
+      if (keep) this.buf.appendText(`#TS:${this.curTimestampSec}\r\n`);
     }
     if (db !== this.selectedDb) {
-      out += respSelect(db);
+      if (keep) this.buf.appendText(respSelect(db));
       this.selectedDb = db;
     }
-    out += respCommand(argv);
-    if (this.state === 'on' || this.forker.activeChild?.type === 'aof') this.buf += out;
+    if (keep) this.buf.appendCommand(argv);
   }
 
   /** flushAppendOnlyFile. */
@@ -306,7 +307,7 @@ export class AppendOnlyFile {
   /** The write(2) of aof_buf and its error handling; true when the whole buffer was written. */
   private write(): boolean {
     const disk = this.env.disk;
-    const bytes = Buffer.from(this.buf, 'latin1');
+    const bytes = this.buf.view();
     let nwritten: number;
     let errno: Errno = 'ENOSPC';
     try {
@@ -323,7 +324,7 @@ export class AppendOnlyFile {
       }
       this.currentSize += nwritten;
       this.lastIncrSize += nwritten;
-      this.buf = '';
+      this.buf.clear();
       this.traceAof('write', nwritten);
       return true;
     }
@@ -357,7 +358,7 @@ export class AppendOnlyFile {
     if (nwritten > 0) {
       this.currentSize += nwritten;
       this.lastIncrSize += nwritten;
-      this.buf = this.buf.slice(nwritten);
+      this.buf.consume(nwritten);
     }
     return false;
   }
@@ -552,7 +553,7 @@ export class AppendOnlyFile {
     }
     this.removeTempFiles(child.pid);
     if (this.state === 'wait-rewrite') {
-      this.buf = '';
+      this.buf.clear();
       this.removeTempIncr();
     }
     this.rewriteTimeLastSec = this.unixtime - this.rewriteTimeStartSec;
@@ -690,7 +691,7 @@ export class AppendOnlyFile {
     this.lastIncrSize = 0;
     this.lastIncrFsyncOffset = 0;
     this.killChild();
-    this.buf = '';
+    this.buf.clear();
   }
 
   /** finishShutdown: flush the buffer and fsync the AOF at exit. */
