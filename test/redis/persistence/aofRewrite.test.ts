@@ -60,6 +60,19 @@ describe('BGREWRITEAOF', () => {
     expect(aofFiles(h)).toEqual(['appendonly.aof.1.base.rdb', 'appendonly.aof.1.incr.aof', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
   });
 
+  it('aof-use-rdb-preamble no: the BASE is RESP commands (appendonly.aof.N.base.aof)', () => {
+    const h = hostHarness({ config: { appendonly: 'yes', 'aof-use-rdb-preamble': 'no', save: '' } });
+    h.run('HSET', 'h', 'f', 'v');
+    h.run('SET', 't', '1', 'PXAT', '9999999999999');
+    h.run('BGREWRITEAOF');
+    h.sim.advance(1_000);
+    expect(manifest(h)).toBe('file appendonly.aof.2.base.aof seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
+    expect(h.file('appendonlydir/appendonly.aof.2.base.aof').toString('latin1')).toBe(
+      '*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*4\r\n$5\r\nHMSET\r\n$1\r\nh\r\n$1\r\nf\r\n$1\r\nv\r\n' +
+        '*3\r\n$3\r\nSET\r\n$1\r\nt\r\n$1\r\n1\r\n*3\r\n$9\r\nPEXPIREAT\r\n$1\r\nt\r\n$13\r\n9999999999999\r\n',
+    );
+  });
+
   it('with the AOF off, a rewrite writes a BASE and marks every INCR file as history', () => {
     const h = hostHarness({ config: { appendonly: 'no', save: '' } });
     h.run('SET', 'a', '1');

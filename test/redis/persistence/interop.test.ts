@@ -298,3 +298,62 @@ describe.runIf(binaries !== null)('interop: INFO persistence fields', () => {
     });
   }
 });
+
+describe.runIf(binaries !== null)('interop: persistence commands and INFO counters follow redis-server', () => {
+  const COUNTERS = [
+    'rdb_changes_since_last_save',
+    'rdb_bgsave_in_progress',
+    'rdb_last_bgsave_status',
+    'rdb_saves',
+    'aof_enabled',
+    'aof_rewrite_in_progress',
+    'aof_rewrite_scheduled',
+    'aof_last_bgrewrite_status',
+    'aof_rewrites',
+    'aof_rewrites_consecutive_failures',
+    'aof_last_write_status',
+    'aof_buffer_length',
+    'aof_delayed_fsync',
+    'total_forks',
+  ];
+  const counters = (info: string) => Object.fromEntries(COUNTERS.map((f) => [f, new RegExp(`^${f}:(.*)\\r?$`, 'm').exec(info)?.[1] ?? null]));
+
+  /** Batches sent to both servers; between batches both are given time to reap their children. */
+  const SCRIPT: string[][][] = [
+    [['SET', 'a', '1'], ['HSET', 'h', 'f', 'v', 'g', 'w'], ['SAVE'], ['SET', 'b', '2']],
+    [['BGSAVE'], ['BGSAVE'], ['SAVE'], ['BGREWRITEAOF'], ['BGSAVE', 'SCHEDULE'], ['BGSAVE', 'FOO'], ['LASTSAVE', 'x'], ['SET', 'c', '3']],
+    [['MULTI'], ['SAVE']],
+    [['DISCARD'], ['MULTI'], ['BGSAVE'], ['SET', 'd', '4'], ['EXEC']],
+    [['FLUSHALL'], ['SET', 'e', '5'], ['CONFIG', 'SET', 'appendonly', 'no'], ['BGREWRITEAOF']],
+    [['CONFIG', 'SET', 'appendonly', 'yes'], ['SET', 'f', '6'], ['SHUTDOWN', 'ABORT'], ['SHUTDOWN', 'SAVE', 'NOSAVE']],
+  ];
+
+  it('replies and INFO persistence counters agree batch by batch', async () => {
+    const config = { appendonly: 'yes', appendfsync: 'always', save: '3600 1' };
+    const { sim, host } = faultlineHost(config);
+    const started = host.start();
+    if (!started.ok) throw new Error(started.log.join('\n'));
+    const ours = started.server.connect();
+    const admin = started.server.connect();
+    const redis = await startRealRedis(binaries!, config);
+    try {
+      const conn = await RespConnection.open(redis.socket);
+      for (const batch of SCRIPT) {
+        const theirs = await conn.pipeline(batch);
+        const mine = ours.pipeline(batch);
+        expect(mine, JSON.stringify(batch)).toEqual(theirs);
+        // Let children finish and be reaped on both sides.
+        await waitRewriteDone(redis.client);
+        for (let i = 0; i < 100 && /rdb_bgsave_in_progress:1/.test((await redis.client.info('persistence')) as string); i++) await new Promise((r) => setTimeout(r, 10));
+        await new Promise((r) => setTimeout(r, 250));
+        sim.advance(2_000);
+        const realInfo = ((await redis.client.info('persistence')) as string) + ((await redis.client.info('stats')) as string);
+        const ourInfo = admin.call('INFO', 'everything');
+        expect(counters(ourInfo.kind === 'bulk' ? ourInfo.value : ''), `after ${JSON.stringify(batch)}`).toEqual(counters(realInfo));
+      }
+      conn.close();
+    } finally {
+      await redis.dispose();
+    }
+  });
+});
