@@ -11,7 +11,7 @@ const s = (r: TraceRecord, k: string): string => String(r[k]);
 const n = (r: TraceRecord, k: string): number => r[k] as number;
 
 function mb(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(2)} MB` : `${(bytes / 1024).toFixed(1)} KB`;
 }
 
 defineNarration('redis.log', (r) => `${s(r, 'host')} ${s(r, 'pid')}:${s(r, 'role')} ${s(r, 'level') === 'warning' ? '# ' : ''}${s(r, 'message')}`);
@@ -24,9 +24,15 @@ defineNarration('redis.power-loss', (r) => {
   return `${s(r, 'host')}: power lost; every byte not yet on the platter is gone${torn.length > 0 ? ` (torn tail: ${torn.join(', ')})` : ''}`;
 });
 defineNarration('redis.exit', (r) => `${s(r, 'host')}: redis-server (pid ${n(r, 'pid')}) exited with status ${n(r, 'code')} (${s(r, 'reason')})`);
+/** 20971520 ⇒ "20,971,520". */
+function grouped(bytes: number): string {
+  return String(bytes).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 defineNarration(
   'redis.oom-kill',
-  (r) => `${s(r, 'host')}: kernel: Out of memory: Killed process ${n(r, 'pid')} (redis-server), dataset plus copied pages ${mb(n(r, 'rssBytes'))} > RAM ${mb(n(r, 'memoryBytes'))}`,
+  (r) =>
+    `${s(r, 'host')}: kernel: Out of memory: Killed process ${n(r, 'pid')} (redis-server): dataset plus pages copied on write ${grouped(n(r, 'rssBytes'))} bytes > RAM ${grouped(n(r, 'memoryBytes'))} bytes`,
 );
 defineNarration(
   'redis.fork',

@@ -365,7 +365,12 @@ export const redisCommandStep = defineStep<CommandArgs>({
     host: HOST_FIELD,
     command: { type: 'any', description: "one command, as redis-cli takes it ('SET key \"a value\"') or a list of arguments" },
     pipeline: { type: 'any', description: 'a list of commands sent together (one batch: MULTI ... EXEC, or Jedis pipelined())' },
-    repeat: { type: 'integer', min: 1, max: 1_000_000, description: 'send it this many times; {i} in an argument becomes 0, 1, 2 ...' },
+    repeat: {
+      type: 'integer',
+      min: 1,
+      max: 1_000_000,
+      description: 'send it this many times; {i} in an argument becomes 0, 1, 2 ... (result: sent, answered batches, acknowledged commands, errors, elapsedMs)',
+    },
     interval: { type: 'duration', description: 'time between repetitions (default 0)' },
     quiet: { type: 'boolean', description: 'do not narrate each reply' },
     as: AS_FIELD,
@@ -416,6 +421,7 @@ function runOnce(world: World, host: RedisHost, batch: string[][], a: CommandArg
 function runRepeated(world: World, host: RedisHost, batch: string[][], repeat: number, intervalMs: number, a: CommandArgs): void {
   const t0 = world.nowMs;
   let sent = 0;
+  let answered = 0;
   let acknowledged = 0;
   let errors = 0;
   let firstError: string | null = null;
@@ -432,6 +438,7 @@ function runRepeated(world: World, host: RedisHost, batch: string[][], repeat: n
       break;
     }
     sent++;
+    answered++;
     for (const r of replies) {
       if (r.kind === 'error') {
         errors++;
@@ -445,7 +452,7 @@ function runRepeated(world: World, host: RedisHost, batch: string[][], repeat: n
   const summary = `${sent} sent over ${formatDuration(world.nowMs - t0)}, ${acknowledged} acknowledged` + (errors > 0 ? `, ${errors} refused (first: ${firstError})` : '');
   if (!a.quiet || lostConnection !== null || errors > 0) world.say('detail', summary);
   if (lostConnection !== null) world.say('detail', `(error) ${lostConnection}: stopped after ${sent} of ${repeat}`);
-  world.saveResult(a.as, { sent, acknowledged, errors, firstError, lastReply, connectionError: lostConnection, elapsedMs: world.nowMs - t0 });
+  world.saveResult(a.as, { sent, answered, acknowledged, errors, firstError, lastReply, connectionError: lostConnection, elapsedMs: world.nowMs - t0 });
 }
 
 export const redisPopulateStep = defineStep<{ host?: string; count: number; prefix?: string; size?: number }>({
