@@ -31,7 +31,7 @@ export function loadDataFromDisk(env: RedisProcessEnv, server: RedisServer, aof:
   const log = (level: RedisLogLevel, message: string) => env.log.write(server.pid, 'M', level, message);
   server.loading = true;
   try {
-    return aof.state === 'on' ? loadAof(env, server, aof, log) : loadRdb(env, server, rdb, log);
+    return aof.state === 'on' ? loadAof(env, server, aof, rdb, log) : loadRdb(env, server, rdb, log);
   } finally {
     server.loading = false;
     server.ensureCron();
@@ -66,7 +66,7 @@ function loadRdb(env: RedisProcessEnv, server: RedisServer, rdb: RdbSnapshots, l
   return true;
 }
 
-function loadAof(env: RedisProcessEnv, server: RedisServer, aof: AppendOnlyFile, log: (level: RedisLogLevel, message: string) => void): boolean {
+function loadAof(env: RedisProcessEnv, server: RedisServer, aof: AppendOnlyFile, rdb: RdbSnapshots, log: (level: RedisLogLevel, message: string) => void): boolean {
   const disk = env.disk;
   const dir = server.config.get('dir');
   const aofDir = joinPath(dir, server.config.get('appenddirname'));
@@ -79,9 +79,13 @@ function loadAof(env: RedisProcessEnv, server: RedisServer, aof: AppendOnlyFile,
   const limits = limitsOf(server);
   const clients = new WeakMap<AofApplyContext, RedisClient>();
   // An RDB base is decoded into the loader's dbs; move its keys into the server before any command runs.
+  // They are what rdb_last_load_keys_loaded counts (startLoading resets it; a preamble keeps expired keys).
+  rdb.lastLoadKeysLoaded = 0;
+  rdb.lastLoadKeysExpired = 0;
   const drain = (dbs: readonly RedisDb[]): void => {
     dbs.forEach((db, i) => {
       if (db.dict.size === 0) return;
+      rdb.lastLoadKeysLoaded += db.dict.size;
       db.dict.forEach((value, key) => server.ks.loadKey(i, key, value, db.expires.get(key) ?? null, limits));
       db.dict.clear();
       db.expires.clear();

@@ -352,6 +352,22 @@ describe.runIf(binaries !== null)('interop: persistence commands and INFO counte
         expect(counters(ourInfo.kind === 'bulk' ? ourInfo.value : ''), `after ${JSON.stringify(batch)}`).toEqual(counters(realInfo));
       }
       conn.close();
+      // Restart both from their files: what was loaded, and dirty after replaying the AOF.
+      await redis.stop({ save: true });
+      ours.call('SHUTDOWN', 'SAVE');
+      const restarted = host.restart();
+      if (!restarted.ok) throw new Error(restarted.log.join('\n'));
+      const real2 = await startRealRedis(binaries!, config, redis.dir);
+      try {
+        await waitLoaded(real2.client);
+        const fields = ['rdb_last_load_keys_loaded', 'rdb_last_load_keys_expired', 'rdb_changes_since_last_save', 'aof_rewrites', 'rdb_saves'];
+        const pick = (info: string) => Object.fromEntries(fields.map((f) => [f, new RegExp(`^${f}:(.*)\\r?$`, 'm').exec(info)?.[1] ?? null]));
+        const ourInfo = restarted.server.connect().call('INFO', 'persistence');
+        expect(pick(ourInfo.kind === 'bulk' ? ourInfo.value : '')).toEqual(pick((await real2.client.info('persistence')) as string));
+        expectSameKeyspace(liveKeyspace(restarted.server), await readServerKeyspace(real2.client));
+      } finally {
+        await real2.stop();
+      }
     } finally {
       await redis.dispose();
     }
