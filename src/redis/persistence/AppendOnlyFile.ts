@@ -1,7 +1,7 @@
 /**
  * The append-only file of a redis-server process, as aof.c (7.0) keeps it:
  * the multi-part directory (BASE, INCR, HISTORY, manifest), the AOF buffer
- * and when it reaches the disk, and background rewrites.
+ * and when it reaches the disk.
  *
  * When bytes become durable (nothing here decides a loss window; the disk
  * model does):
@@ -21,12 +21,9 @@
  * -MISCONF until a write succeeds; with `always` they are fatal (exit 1),
  * as is a failed fsync.
  *
- * A rewrite (rewriteAppendOnlyFileBackground) first opens a new INCR file
- * and persists the manifest, then forks; the child writes the new BASE to
- * a temp file; when the parent reaps it, it renames the temp file to the
- * new BASE, marks the old BASE and INCR files HISTORY, persists the
- * manifest and deletes the history files (backgroundRewriteDoneHandler).
- * A crash at any point leaves a manifest that names complete files.
+ * Background rewrites are AofRewriter's; this file gives them what they
+ * need of the AOF: a flushed buffer, a new INCR file opened with the
+ * manifest persisted first, the manifest, the history files.
  */
 import type { FileHandle } from '../../sim/SimDisk';
 import {
@@ -36,16 +33,15 @@ import {
   withNewBaseFile,
   withNewIncrFile,
   withoutHistory,
-  withRewrittenIncrAsHistory,
   type AofManifest,
 } from '../format/aofManifest';
 import { respSelect } from '../format/resp';
-import { AofBuffer } from './AofBuffer';
 import type { RedisServer } from '../RedisServer';
 import type { RedisString } from '../RedisValue';
+import { AofBuffer } from './AofBuffer';
 import { loadManifestFromDisk, persistManifest } from './aofManifestFile';
+import { AofRewriter } from './AofRewriter';
 import { errnoOf, joinPath, strerror, type Errno } from './diskErrors';
-import { SIGUSR1, type ChildExit, type ForkedChild } from './ForkedChild';
 import type { Forker } from './Forker';
 import { saveDurationMs } from './hostModel';
 import type { RedisLogLevel } from './RedisLog';
@@ -54,9 +50,6 @@ import { aofBaseImage } from './snapshot';
 
 export type AofState = 'off' | 'on' | 'wait-rewrite';
 
-/** AOF_REWRITE_LIMITE_THRESHOLD and AOF_REWRITE_LIMITE_MAX_MINUTES. */
-const REWRITE_LIMIT_THRESHOLD = 3;
-const REWRITE_LIMIT_MAX_MINUTES = 60;
 /** AOF_WRITE_LOG_ERROR_RATE: seconds between two write-error log lines. */
 const WRITE_ERROR_LOG_RATE_SEC = 30;
 
@@ -68,12 +61,8 @@ export class AppendOnlyFile {
   rewriteBaseSize = 0;
   delayedFsync = 0;
   pendingBioFsyncs = 0;
-  rewriteScheduled = false;
-  lastBgrewriteOk = true;
-  rewrites = 0;
-  consecutiveFailures = 0;
-  rewriteTimeStartSec = -1;
-  rewriteTimeLastSec = -1;
+  /** Background rewrites of this file. */
+  readonly rewriter: AofRewriter;
 
   private fd: FileHandle | null = null;
   private readonly buf = new AofBuffer();
@@ -86,8 +75,6 @@ export class AppendOnlyFile {
   private lastWriteErrno: Errno = 'EIO';
   private bioFsyncOk = true;
   private bioFsyncErrno: Errno = 'EIO';
-  private limitNextDelayMinutes = 0;
-  private limitNextRewriteTimeSec = 0;
   private lastWriteErrorLogSec = 0;
   private curTimestampSec = 0;
   private alive = true;
@@ -99,6 +86,7 @@ export class AppendOnlyFile {
     private readonly usedMemory: () => number,
   ) {
     this.lastFsyncSec = this.unixtime;
+    this.rewriter = new AofRewriter(env, server, this, forker);
   }
 
   // ---- paths and small helpers ------------------------------------------------
@@ -107,19 +95,19 @@ export class AppendOnlyFile {
     return Math.floor(this.env.nowMs / 1000);
   }
 
-  private get dir(): string {
+  get dir(): string {
     return this.server.config.get('dir');
   }
 
-  private get aofDir(): string {
+  get aofDir(): string {
     return joinPath(this.dir, this.server.config.get('appenddirname'));
   }
 
-  private get appendfilename(): string {
+  get appendfilename(): string {
     return this.server.config.get('appendfilename');
   }
 
-  private inAofDir(name: string): string {
+  inAofDir(name: string): string {
     return joinPath(this.aofDir, name);
   }
 
@@ -127,7 +115,8 @@ export class AppendOnlyFile {
     this.env.log.write(this.server.pid, 'M', level, message);
   }
 
-  private fileSize(name: string): number {
+  /** Size of a file of the AOF directory (0 when missing). */
+  fileSize(name: string): number {
     const path = this.inAofDir(name);
     return this.env.disk.exists(path) ? this.env.disk.size(path) : 0;
   }
@@ -135,6 +124,20 @@ export class AppendOnlyFile {
   /** aof_buf's length in bytes. */
   get bufferLength(): number {
     return this.buf.length;
+  }
+
+  /** aof_last_incr_size: bytes written to the INCR file being appended to. */
+  get incrSize(): number {
+    return this.lastIncrSize;
+  }
+
+  /** server.aof_fd != -1. */
+  get hasOpenFile(): boolean {
+    return this.fd !== null;
+  }
+
+  clearBuffer(): void {
+    this.buf.clear();
   }
 
   /** aof_last_write_status and the bio fsync status, as INFO prints them. */
@@ -184,7 +187,7 @@ export class AppendOnlyFile {
       this.log('warning', `Can't open the append-only file ${last.fileName}: ${strerror(errnoOf(error))}`);
       return false;
     }
-    if (dirty && !this.persist(manifest)) return false;
+    if (dirty && !this.persistManifest(manifest)) return false;
     this.manifest = manifest;
     this.lastIncrSize = this.fileSize(last.fileName);
     this.lastIncrFsyncOffset = this.lastIncrSize;
@@ -238,14 +241,15 @@ export class AppendOnlyFile {
       const path = this.inAofDir(name);
       if (this.env.disk.exists(path)) this.env.disk.unlink(path);
     }
-    if (this.persist(manifest)) this.manifest = manifest;
+    if (this.persistManifest(manifest)) this.manifest = manifest;
   }
 
-  private persist(manifest: AofManifest): boolean {
+  persistManifest(manifest: AofManifest): boolean {
     return persistManifest(this.env.disk, this.aofDir, this.appendfilename, manifest, (level, message) => this.log(level, message));
   }
 
-  private dirCreateIfMissing(): boolean {
+  /** dirCreateIfMissing for the AOF directory, logging as Redis does. */
+  dirCreateIfMissing(): boolean {
     const disk = this.env.disk;
     if (disk.isDirectory(this.aofDir)) return true;
     try {
@@ -420,10 +424,10 @@ export class AppendOnlyFile {
 
   /** Work serverCron must come back for. */
   needsCron(): boolean {
-    if (this.state === 'off') return this.rewriteScheduled;
-    if (this.buf.length > 0 || this.flushPostponedStartSec !== 0 || !this.lastWriteOk || this.rewriteScheduled) return true;
+    if (this.state === 'off') return this.rewriter.scheduled;
+    if (this.buf.length > 0 || this.flushPostponedStartSec !== 0 || !this.lastWriteOk || this.rewriter.scheduled) return true;
     if (this.server.config.get('appendfsync') === 'everysec' && this.lastIncrFsyncOffset !== this.lastIncrSize) return true;
-    return this.autoRewriteDue();
+    return this.rewriter.autoRewriteDue();
   }
 
   /** serverCron's AOF duties, in its order (the scheduled and automatic rewrites come from DiskPersistence). */
@@ -445,75 +449,17 @@ export class AppendOnlyFile {
     });
   }
 
-  // ---- rewriting ----------------------------------------------------------------
+  // ---- what a rewrite needs of the file ----------------------------------------
 
-  /** The automatic rewrite condition of serverCron (without the rate limit). */
-  autoRewriteDue(): boolean {
-    const perc = this.server.config.get('auto-aof-rewrite-percentage');
-    if (this.state !== 'on' || perc === 0 || this.currentSize <= this.server.config.get('auto-aof-rewrite-min-size')) return false;
-    return this.growthPercent() >= perc;
-  }
-
-  growthPercent(): number {
-    const base = this.rewriteBaseSize || 1;
-    return Math.trunc((this.currentSize * 100) / base) - 100;
-  }
-
-  /** aofRewriteLimited: after 3 consecutive failures, wait 1, 2, 4 … 60 minutes between automatic attempts. */
-  rewriteLimited(): boolean {
-    if (this.consecutiveFailures < REWRITE_LIMIT_THRESHOLD) {
-      this.limitNextDelayMinutes = 0;
-      this.limitNextRewriteTimeSec = 0;
-      return false;
-    }
-    if (this.limitNextRewriteTimeSec !== 0) {
-      if (this.unixtime < this.limitNextRewriteTimeSec) return true;
-      this.limitNextRewriteTimeSec = 0;
-      return false;
-    }
-    this.limitNextDelayMinutes = this.limitNextDelayMinutes === 0 ? 1 : this.limitNextDelayMinutes * 2;
-    if (this.limitNextDelayMinutes > REWRITE_LIMIT_MAX_MINUTES) this.limitNextDelayMinutes = REWRITE_LIMIT_MAX_MINUTES;
-    this.limitNextRewriteTimeSec = this.unixtime + this.limitNextDelayMinutes * 60;
-    this.log('warning', `Background AOF rewrite has repeatedly failed and triggered the limit, will retry in ${this.limitNextDelayMinutes} minutes`);
-    return true;
-  }
-
-  /** rewriteAppendOnlyFileBackground: true when a child was forked. */
-  rewriteBackground(): boolean {
-    if (this.forker.activeChild !== null) return false;
-    if (!this.dirCreateIfMissing()) {
-      this.lastBgrewriteOk = false;
-      return false;
-    }
+  /** rewriteAppendOnlyFileBackground's first steps: force a SELECT next, flush the buffer. False if that killed the process. */
+  flushForRewrite(): boolean {
     this.selectedDb = -1;
     this.flush(true);
-    if (!this.alive) return false;
-    if (!this.openNewIncrForAppend()) {
-      this.lastBgrewriteOk = false;
-      return false;
-    }
-    this.rewrites++;
-    const dir = this.dir;
-    const result = this.forker.fork({
-      type: 'aof',
-      image: (usedMemBytes) => aofBaseImage(this.server, usedMemBytes),
-      tempPath: (pid) => joinPath(dir, `temp-rewriteaof-${pid}.aof`),
-      finalPath: (pid) => joinPath(dir, `temp-rewriteaof-bg-${pid}.aof`),
-      fsyncDir: null,
-    });
-    if (!result.ok) {
-      this.lastBgrewriteOk = false;
-      this.log('warning', `Can't rewrite append only file in background: fork: ${strerror(result.errno)}`);
-      return false;
-    }
-    this.log('notice', `Background append only file rewriting started by pid ${result.pid}`);
-    this.rewriteScheduled = false;
-    this.rewriteTimeStartSec = this.unixtime;
-    return true;
+    return this.alive;
   }
 
   /** openNewIncrAofForAppend: a new INCR file (or the temp one while waiting for the first rewrite), manifest persisted first. */
-  private openNewIncrForAppend(): boolean {
+  openNewIncrForAppend(): boolean {
     if (this.state === 'off') return true;
     let next: { manifest: AofManifest; fileName: string } | null = null;
     const name = this.state === 'wait-rewrite' ? tempIncrFileName(this.appendfilename) : (next = withNewIncrFile(this.manifest, this.appendfilename)).fileName;
@@ -524,7 +470,7 @@ export class AppendOnlyFile {
       this.log('warning', `Can't open the append-only file ${name}: ${strerror(errnoOf(error))}`);
       return false;
     }
-    if (next !== null && !this.persist(next.manifest)) return false;
+    if (next !== null && !this.persistManifest(next.manifest)) return false;
     this.log('notice', `Creating AOF incr file ${name} on background rewrite`);
     // The old INCR file is fsynced and closed by a bio job (aof_background_fsync_and_close).
     if (this.fd !== null) this.env.disk.fsyncInBackground(this.fd, () => {});
@@ -536,108 +482,6 @@ export class AppendOnlyFile {
     return true;
   }
 
-  /** backgroundRewriteDoneHandler. */
-  rewriteDone(child: ForkedChild, exit: ChildExit): void {
-    const { exitCode, bySignal } = exit;
-    if (bySignal === 0 && exitCode === 0) this.installRewrite(child);
-    else if (bySignal === 0) {
-      this.lastBgrewriteOk = false;
-      this.consecutiveFailures++;
-      this.log('warning', 'Background AOF rewrite terminated with error');
-    } else {
-      if (bySignal !== SIGUSR1) {
-        this.lastBgrewriteOk = false;
-        this.consecutiveFailures++;
-      }
-      this.log('warning', `Background AOF rewrite terminated by signal ${bySignal}`);
-    }
-    this.removeTempFiles(child.pid);
-    if (this.state === 'wait-rewrite') {
-      this.buf.clear();
-      this.removeTempIncr();
-    }
-    this.rewriteTimeLastSec = this.unixtime - this.rewriteTimeStartSec;
-    this.rewriteTimeStartSec = -1;
-  }
-
-  private installRewrite(child: ForkedChild): void {
-    const disk = this.env.disk;
-    this.log('notice', 'Background AOF rewrite terminated with success');
-    const tempName = `temp-rewriteaof-bg-${child.pid}.aof`;
-    const failed = (): void => {
-      this.lastBgrewriteOk = false;
-      this.consecutiveFailures++;
-    };
-    const base = withNewBaseFile(this.manifest, { appendfilename: this.appendfilename, aofUseRdbPreamble: this.server.config.get('aof-use-rdb-preamble') });
-    let manifest = base.manifest;
-    const basePath = this.inAofDir(base.fileName);
-    try {
-      disk.rename(joinPath(this.dir, tempName), basePath);
-    } catch (error) {
-      this.log('warning', `Error trying to rename the temporary AOF base file ${tempName} into ${basePath}: ${strerror(errnoOf(error))}`);
-      return failed();
-    }
-    this.log('notice', `Successfully renamed the temporary AOF base file ${tempName} into ${base.fileName}`);
-    let newIncrPath: string | null = null;
-    if (this.state === 'wait-rewrite') {
-      const tempIncr = tempIncrFileName(this.appendfilename);
-      const incr = withNewIncrFile(manifest, this.appendfilename);
-      newIncrPath = this.inAofDir(incr.fileName);
-      try {
-        disk.rename(this.inAofDir(tempIncr), newIncrPath);
-      } catch (error) {
-        this.log('warning', `Error trying to rename the temporary AOF incr file ${this.inAofDir(tempIncr)} into ${newIncrPath}: ${strerror(errnoOf(error))}`);
-        if (disk.exists(basePath)) disk.unlink(basePath);
-        return failed();
-      }
-      this.log('notice', `Successfully renamed the temporary AOF incr file ${tempIncr} into ${incr.fileName}`);
-      manifest = incr.manifest;
-    }
-    manifest = withRewrittenIncrAsHistory(manifest, { aofEnabled: this.fd !== null });
-    if (!this.persist(manifest)) {
-      if (disk.exists(basePath)) disk.unlink(basePath);
-      if (newIncrPath !== null && disk.exists(newIncrPath)) disk.unlink(newIncrPath);
-      return failed();
-    }
-    this.manifest = manifest;
-    if (this.state !== 'off') {
-      this.currentSize = this.fileSize(base.fileName) + this.lastIncrSize;
-      this.rewriteBaseSize = this.currentSize;
-    }
-    this.delHistoryFiles();
-    this.lastBgrewriteOk = true;
-    this.consecutiveFailures = 0;
-    this.log('notice', 'Background AOF rewrite finished successfully');
-    if (this.state === 'wait-rewrite') this.state = 'on';
-  }
-
-  /** aofRemoveTempFile. */
-  private removeTempFiles(childPid: number): void {
-    for (const name of [`temp-rewriteaof-bg-${childPid}.aof`, `temp-rewriteaof-${childPid}.aof`]) {
-      const path = joinPath(this.dir, name);
-      if (this.env.disk.exists(path)) this.env.disk.unlink(path);
-    }
-  }
-
-  /** aofDelTempIncrAofFile. */
-  private removeTempIncr(): void {
-    const name = tempIncrFileName(this.appendfilename);
-    this.log('notice', `Removing the temp incr aof file ${name} in the background`);
-    const path = this.inAofDir(name);
-    if (this.env.disk.exists(path)) this.env.disk.unlink(path);
-  }
-
-  /** killAppendOnlyChild: kill it, wait for it, remove its temp files. */
-  killChild(): void {
-    const child = this.forker.activeChild;
-    if (child === null || child.type !== 'aof') return;
-    this.log('notice', `Killing running AOF rewrite child: ${child.pid}`);
-    child.kill(SIGUSR1);
-    this.removeTempFiles(child.pid);
-    this.forker.discardChild();
-    this.rewriteTimeStartSec = -1;
-  }
-
   // ---- turning the AOF on and off -------------------------------------------------
 
   /** startAppendOnly (CONFIG SET appendonly yes): false when no rewrite could start. */
@@ -645,17 +489,17 @@ export class AppendOnlyFile {
     this.state = 'wait-rewrite';
     const child = this.forker.activeChild;
     if (child !== null && child.type !== 'aof') {
-      this.rewriteScheduled = true;
+      this.rewriter.scheduled = true;
       this.log('warning', 'AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
     } else if (inExec) {
-      this.rewriteScheduled = true;
+      this.rewriter.scheduled = true;
       this.log('warning', 'AOF was enabled during a transaction. An AOF background was scheduled to start when possible.');
     } else {
       if (child !== null) {
         this.log('warning', 'AOF was enabled but there is already an AOF rewriting in background. Stopping background AOF and starting a rewrite now.');
-        this.killChild();
+        this.rewriter.killChild();
       }
-      if (!this.rewriteBackground()) {
+      if (!this.rewriter.start()) {
         this.state = 'off';
         this.log('warning', "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
         return false;
@@ -687,10 +531,10 @@ export class AppendOnlyFile {
     this.fd = null;
     this.selectedDb = -1;
     this.state = 'off';
-    this.rewriteScheduled = false;
+    this.rewriter.scheduled = false;
     this.lastIncrSize = 0;
     this.lastIncrFsyncOffset = 0;
-    this.killChild();
+    this.rewriter.killChild();
     this.buf.clear();
   }
 

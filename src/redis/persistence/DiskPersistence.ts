@@ -125,14 +125,15 @@ export class DiskPersistence implements Persistence {
     const everySecond = nowSec !== this.lastEverySecondRunSec;
     if (everySecond) this.lastEverySecondRunSec = nowSec;
 
-    if (this.activeChild === null && aof.rewriteScheduled && !aof.rewriteLimited()) aof.rewriteBackground();
+    const rewriter = aof.rewriter;
+    if (this.activeChild === null && rewriter.scheduled && !rewriter.limited()) rewriter.start();
     if (this.activeChild !== null) {
       this.checkChildrenDone();
     } else {
       rdb.cronSavePoints();
-      if (this.activeChild === null && aof.autoRewriteDue() && !aof.rewriteLimited()) {
-        this.env.log.write(server.pid, 'M', 'notice', `Starting automatic rewriting of AOF on ${aof.growthPercent()}% growth`);
-        aof.rewriteBackground();
+      if (this.activeChild === null && rewriter.autoRewriteDue() && !rewriter.limited()) {
+        this.env.log.write(server.pid, 'M', 'notice', `Starting automatic rewriting of AOF on ${rewriter.growthPercent()}% growth`);
+        rewriter.start();
       }
     }
     aof.cronFlushes(everySecond);
@@ -195,7 +196,7 @@ export class DiskPersistence implements Persistence {
         log('warning', 'Writing initial AOF. Exit anyway.');
       }
       log('warning', 'There is a child rewriting the AOF. Killing it!');
-      this.aof.killChild();
+      this.aof.rewriter.killChild();
     }
     this.aof.flushAndFsyncAtExit();
     if ((server.config.get('save').length > 0 && !flags.nosave) || flags.save) {
@@ -285,7 +286,7 @@ export class DiskPersistence implements Persistence {
     if (child === null || child.exit === null) return;
     const exit = child.exit;
     if (child.type === 'rdb') this.rdb.bgsaveDone(child, exit);
-    else this.aof.rewriteDone(child, exit);
+    else this.aof.rewriter.done(child, exit);
     if (exit.bySignal === 0 && exit.exitCode === 0) {
       // receiveChildInfo: the child's last report, its copy-on-write size.
       if (child.type === 'rdb') this.rdbLastCowBytes = child.finalCowBytes;
@@ -343,12 +344,12 @@ export class DiskPersistence implements Persistence {
       rdb_last_load_keys_loaded: rdb.lastLoadKeysLoaded,
       aof_enabled: aof.state !== 'off' ? 1 : 0,
       aof_rewrite_in_progress: childType === 'aof' ? 1 : 0,
-      aof_rewrite_scheduled: aof.rewriteScheduled ? 1 : 0,
-      aof_last_rewrite_time_sec: aof.rewriteTimeLastSec,
-      aof_current_rewrite_time_sec: childType === 'aof' ? nowSec - aof.rewriteTimeStartSec : -1,
-      aof_last_bgrewrite_status: aof.lastBgrewriteOk ? 'ok' : 'err',
-      aof_rewrites: aof.rewrites,
-      aof_rewrites_consecutive_failures: aof.consecutiveFailures,
+      aof_rewrite_scheduled: aof.rewriter.scheduled ? 1 : 0,
+      aof_last_rewrite_time_sec: aof.rewriter.timeLastSec,
+      aof_current_rewrite_time_sec: childType === 'aof' ? nowSec - aof.rewriter.timeStartSec : -1,
+      aof_last_bgrewrite_status: aof.rewriter.lastOk ? 'ok' : 'err',
+      aof_rewrites: aof.rewriter.rewrites,
+      aof_rewrites_consecutive_failures: aof.rewriter.consecutiveFailures,
       aof_last_write_status: aof.lastWriteStatusOk ? 'ok' : 'err',
       aof_last_cow_size: this.aofLastCowBytes,
       module_fork_in_progress: 0,
@@ -356,7 +357,7 @@ export class DiskPersistence implements Persistence {
       aof: {
         aof_current_size: aof.currentSize,
         aof_base_size: aof.rewriteBaseSize,
-        aof_pending_rewrite: aof.rewriteScheduled ? 1 : 0,
+        aof_pending_rewrite: aof.rewriter.scheduled ? 1 : 0,
         aof_buffer_length: aof.bufferLength,
         aof_pending_bio_fsync: aof.pendingBioFsyncs,
         aof_delayed_fsync: aof.delayedFsync,

@@ -46,16 +46,16 @@ export function persistenceCommands(p: DiskPersistence): readonly CommandSpec[] 
   };
 
   const bgrewriteaof = (ctx: CommandContext): Reply => {
-    const aof = p.aof;
+    const rewriter = p.aof.rewriter;
     const child = p.activeChild;
     if (child?.type === 'aof') return err('Background append only file rewriting already in progress');
     if (child !== null || ctx.client.inMulti) {
-      aof.rewriteScheduled = true;
+      rewriter.scheduled = true;
       // When manually triggering AOFRW we reset the count so that it can be executed immediately.
-      aof.consecutiveFailures = 0;
+      rewriter.consecutiveFailures = 0;
       return simple('Background append only file rewriting scheduled');
     }
-    if (aof.rewriteBackground()) return simple('Background append only file rewriting started');
+    if (rewriter.start()) return simple('Background append only file rewriting started');
     return err("Can't execute an AOF background rewriting. Please check the server logs for more information.");
   };
 
