@@ -120,6 +120,12 @@ export class Broker implements NetworkEndpoint {
     return this.fire({ type: 'SHUTDOWN' });
   }
 
+  /** The cluster is halted: the process stops without a trace or a lifecycle event. */
+  halt(): void {
+    this.process?.kill();
+    this.process = null;
+  }
+
   accepts(event: BrokerLifecycleEvent): boolean {
     return this.lifecycle.accepts(event);
   }

@@ -60,6 +60,17 @@ export class ClusterNetwork {
     return this.network.isUp(name);
   }
 
+  /**
+   * What a TCP connection attempt from `from` to `to` would meet: a listening
+   * process, a reset (host up, no process), or nothing at all (no power, or a
+   * cut link: the attempt times out).
+   */
+  connectionAttempt(from: string, to: string): 'accepted' | 'refused' | 'silent' {
+    if (this.network.isCut(from, to) || this.network.isCut(to, from)) return 'silent';
+    if (this.refusing.has(to)) return 'refused';
+    return this.network.isUp(to) ? 'accepted' : 'silent';
+  }
+
   send(from: string, to: string, message: KafkaMessage): void {
     if (this.refusing.has(to)) {
       // The host answers the connection attempt with a reset.

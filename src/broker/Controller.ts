@@ -35,7 +35,7 @@
  * already run (in Kafka that race can leave a restarted broker in the ISR).
  */
 import { assert } from '../sim/assert';
-import type { Simulation, Timer } from '../sim/Simulation';
+import type { PeriodicTask, Simulation, Timer } from '../sim/Simulation';
 import type { ResolvedBrokerConfig } from './BrokerConfig';
 import type { ClusterNetwork, NetworkEndpoint } from './ClusterNetwork';
 import type { KafkaErrorCode } from './errors';
@@ -94,6 +94,8 @@ export class Controller implements NetworkEndpoint {
   private readonly network: ClusterNetwork;
   private readonly config: ResolvedBrokerConfig;
   private fenceTimer: Timer | undefined;
+  private readonly tasks: PeriodicTask[] = [];
+  private halted = false;
   private nextProducerId = 0;
   /** Records written since the last push. */
   private unpushed = 0;
@@ -104,9 +106,17 @@ export class Controller implements NetworkEndpoint {
     this.config = options.config;
     this.network.register(this.name, this);
     if (this.config.autoLeaderRebalanceEnable) {
-      this.sim.every(this.config.leaderImbalanceCheckIntervalMs, 'controller preferred-leader-election', () => this.balancePartitionLeaders());
+      this.tasks.push(this.sim.every(this.config.leaderImbalanceCheckIntervalMs, 'controller preferred-leader-election', () => this.balancePartitionLeaders()));
     }
-    this.sim.every(this.config.uncleanLeaderElectionIntervalMs, 'controller unclean-leader-election', () => this.electUncleanLeaders());
+    this.tasks.push(this.sim.every(this.config.uncleanLeaderElectionIntervalMs, 'controller unclean-leader-election', () => this.electUncleanLeaders()));
+  }
+
+  /** Stop every timer and ignore every request from now on. */
+  halt(): void {
+    this.halted = true;
+    for (const task of this.tasks) task.stop();
+    this.sim.cancel(this.fenceTimer);
+    this.fenceTimer = undefined;
   }
 
   // ---- queries --------------------------------------------------------------------
@@ -189,6 +199,7 @@ export class Controller implements NetworkEndpoint {
   // ---- requests ----------------------------------------------------------------------
 
   receive(from: string, message: KafkaMessage): void {
+    if (this.halted) return;
     switch (message.kind) {
       case 'broker-registration':
         return this.respond(from, message.correlationId, this.registerBroker(message));

@@ -12,6 +12,14 @@
  * A response that arrives after its request failed is dropped, as Kafka
  * drops a response on a closed connection.
  *
+ * Connections: a request to a node without an established connection first
+ * connects. A connection that meets silence (a powered-off host, a cut link)
+ * fails after `socket.connection.setup.timeout.ms` (10 s) with
+ * NETWORK_EXCEPTION, without the request ever leaving; one that meets a reset
+ * fails at once. An established connection stays established until a
+ * request on it times out or it is reset, so a request to a host that lost
+ * power after connecting waits for its timeout.
+ *
  * Timeouts use one timer for the whole client: requests are kept in deadline
  * order and the timer is armed for the earliest, so a busy client does not
  * fill the event queue with cancelled timers.
@@ -36,6 +44,8 @@ interface Pending {
   readonly deadlineMs: number;
   readonly handler: ResponseHandler;
   done: boolean;
+  /** Still waiting for the connection (the request has not left). */
+  readonly connecting: boolean;
 }
 
 export interface NetworkClientOptions {
@@ -44,6 +54,8 @@ export interface NetworkClientOptions {
   /** This endpoint's name. */
   readonly self: string;
   readonly requestTimeoutMs: number;
+  /** socket.connection.setup.timeout.ms (default 10000). */
+  readonly connectionSetupTimeoutMs?: number;
   /** How a node is named in error messages (Kafka prints the broker id). */
   readonly nodeName?: (endpoint: string) => string;
 }
@@ -53,6 +65,9 @@ export class NetworkClient {
   private readonly sim: Simulation;
   private readonly network: ClusterNetwork;
   private readonly requestTimeoutMs: number;
+  private readonly connectionSetupTimeoutMs: number;
+  /** Nodes with an established connection. */
+  private readonly connected = new Set<string>();
   private readonly nodeName: (endpoint: string) => string;
   private nextCorrelationId = 0;
   private readonly pending = new Map<number, Pending>();
@@ -68,7 +83,12 @@ export class NetworkClient {
     this.network = options.network;
     this.self = options.self;
     this.requestTimeoutMs = options.requestTimeoutMs;
+    this.connectionSetupTimeoutMs = options.connectionSetupTimeoutMs ?? 10_000;
     this.nodeName = options.nodeName ?? ((e) => e.replace(/^broker-/, ''));
+  }
+
+  isConnected(to: string): boolean {
+    return this.connected.has(to);
   }
 
   inFlight(to: string): number {
@@ -84,11 +104,19 @@ export class NetworkClient {
     assert(!this.closed, () => `${this.self}: send on a closed client`);
     const correlationId = this.nextCorrelationId++;
     const now = this.sim.nowMs;
-    const entry: Pending = { correlationId, to, sentAtMs: now, deadlineMs: now + timeoutMs, handler, done: false };
+    let silent = false;
+    if (!this.connected.has(to)) {
+      const attempt = this.network.connectionAttempt(this.self, to);
+      if (attempt === 'accepted') this.connected.add(to);
+      silent = attempt === 'silent';
+    }
+    const deadlineMs = now + (silent ? Math.min(this.connectionSetupTimeoutMs, timeoutMs) : timeoutMs);
+    const entry: Pending = { correlationId, to, sentAtMs: now, deadlineMs, handler, done: false, connecting: silent };
     this.pending.set(correlationId, entry);
     this.inFlightByNode.set(to, (this.inFlightByNode.get(to) ?? 0) + 1);
     this.insertDeadline(entry);
-    this.network.send(this.self, to, build(correlationId));
+    // A refused connection is answered by the network with a reset; a silent one never carries the request.
+    if (!silent) this.network.send(this.self, to, build(correlationId));
     return correlationId;
   }
 
@@ -108,6 +136,7 @@ export class NetworkClient {
 
   disconnected(peer: string, sinceMs: number): void {
     if (this.closed) return;
+    this.connected.delete(peer);
     const failed: Pending[] = [];
     for (const entry of this.pending.values()) if (entry.to === peer && entry.sentAtMs <= sinceMs) failed.push(entry);
     const failure: RequestFailure = { error: 'NETWORK_EXCEPTION', message: `Disconnected from node ${this.nodeName(peer)}` };
@@ -120,6 +149,7 @@ export class NetworkClient {
     this.closed = true;
     this.pending.clear();
     this.inFlightByNode.clear();
+    this.connected.clear();
     this.deadlines = [];
     this.deadlineHead = 0;
     this.sim.cancel(this.timer);
@@ -175,8 +205,11 @@ export class NetworkClient {
       if (head === undefined || head.deadlineMs > now) break;
       // Kafka closes the connection: everything in flight to that node fails as timed out.
       const node = head.to;
+      this.connected.delete(node);
       const failed = [...this.pending.values()].filter((e) => e.to === node);
-      const failure: RequestFailure = { error: 'REQUEST_TIMED_OUT', message: `Disconnected from node ${this.nodeName(node)} due to timeout` };
+      const failure: RequestFailure = head.connecting
+        ? { error: 'NETWORK_EXCEPTION', message: `Connection to node ${this.nodeName(node)} could not be established. Node may not be available.` }
+        : { error: 'REQUEST_TIMED_OUT', message: `Disconnected from node ${this.nodeName(node)} due to timeout` };
       for (const entry of failed) this.complete(entry);
       for (const entry of failed) {
         if (this.closed) return;

@@ -87,6 +87,8 @@ export class Partition {
   /** Start offset of this broker's current leader epoch, -1 when not leader. */
   leaderEpochStartOffset = -1;
   pendingIsr: PendingIsrChange | null = null;
+  /** The partition epoch of the last NOT_ENOUGH_REPLICAS trace (one per ISR state). */
+  private rejectedAtPartitionEpoch = -1;
   readonly remoteReplicas = new Map<number, ReplicaState>();
   private readonly host: PartitionHost;
 
@@ -148,7 +150,8 @@ export class Partition {
       // UnifiedLog.maybeAssignEpochStartOffset: the epoch starts at the log end, before any record of it.
       this.log.leaderEpochCache.assign(record.leaderEpoch, leaderEnd);
       this.leaderEpochStartOffset = leaderEnd;
-      if (this.host.sim.trace.active) {
+      // The first leader of a new partition is not news; every later one is.
+      if (this.host.sim.trace.active && record.leaderEpoch > 0) {
         this.host.sim.trace.emit('partition.leader', {
           broker: this.host.brokerId,
           partition: this.name,
@@ -197,7 +200,8 @@ export class Partition {
     if (!this.isLeader) return kafkaError('NOT_LEADER_OR_FOLLOWER');
     if (acks === -1 && this.isr.length < this.effectiveMinIsr) {
       // The detailed text stays in the broker's log; the client gets the default message.
-      if (this.host.sim.trace.active) {
+      if (this.host.sim.trace.active && this.rejectedAtPartitionEpoch !== this.partitionEpoch) {
+        this.rejectedAtPartitionEpoch = this.partitionEpoch;
         this.host.sim.trace.emit('partition.not-enough-replicas', {
           broker: this.host.brokerId,
           partition: this.name,

@@ -67,6 +67,8 @@ interface ProduceStatus {
   logStartOffset: number;
   /** The high watermark this batch needs (its last offset + 1); -1 when not waiting. */
   requiredOffset: number;
+  /** Still waiting for the high watermark (acks=all). */
+  waiting: boolean;
 }
 
 interface DelayedProduce {
@@ -241,8 +243,8 @@ export class ReplicaManager implements PartitionHost, FetcherHost {
   }
 
   private traceTruncation(partition: Partition, from: number, to: number, reason: string): void {
-    if (!this.host.sim.trace.active) return;
-    this.host.sim.trace.emit('replica.truncate', {
+    if (!this.host.sim.trace.active || (from === 0 && to === 0)) return;
+    this.host.sim.trace.emit(from === to ? 'replica.no-truncation' : 'replica.truncate', {
       broker: this.host.brokerId,
       partition: partition.name,
       rule: this.host.config.followerTruncation,
@@ -315,7 +317,16 @@ export class ReplicaManager implements PartitionHost, FetcherHost {
     const statuses: ProduceStatus[] = [];
     for (const batch of request.batches) {
       const partition = this.partition(batch);
-      const status: ProduceStatus = { topic: batch.topic, partition: batch.partition, target: partition ?? null, error: null, baseOffset: -1, logStartOffset: -1, requiredOffset: -1 };
+      const status: ProduceStatus = {
+        topic: batch.topic,
+        partition: batch.partition,
+        target: partition ?? null,
+        error: null,
+        baseOffset: -1,
+        logStartOffset: -1,
+        requiredOffset: -1,
+        waiting: false,
+      };
       statuses.push(status);
       if (partition === undefined) {
         status.error = kafkaError(this.host.metadata.topics.has(batch.topic) ? 'NOT_LEADER_OR_FOLLOWER' : 'UNKNOWN_TOPIC_OR_PARTITION');
@@ -350,6 +361,7 @@ export class ReplicaManager implements PartitionHost, FetcherHost {
           continue;
         }
         delayed.pending++;
+        status.waiting = true;
         let queue = this.waitingProduces.get(status.target);
         if (queue === undefined) this.waitingProduces.set(status.target, (queue = []));
         queue.push(delayed);
@@ -359,7 +371,8 @@ export class ReplicaManager implements PartitionHost, FetcherHost {
     delayed.timer = this.host.schedule(request.timeoutMs, `delayed produce ${from}#${request.correlationId}`, () => {
       delayed.timer = undefined;
       if (delayed.done) return;
-      for (const status of delayed.statuses) if (status.requiredOffset >= 0 && status.error === null && this.isWaiting(delayed, status)) status.error = kafkaError('REQUEST_TIMED_OUT');
+      // DelayedProduce starts every status at REQUEST_TIMED_OUT until its acks arrive.
+      for (const status of delayed.statuses) if (status.waiting) status.error = kafkaError('REQUEST_TIMED_OUT');
       this.respondProduce(delayed);
     });
   }
@@ -369,51 +382,51 @@ export class ReplicaManager implements PartitionHost, FetcherHost {
     this.completeDelayedFetches(partition);
   }
 
-  private isWaiting(delayed: DelayedProduce, status: ProduceStatus): boolean {
-    return status.target !== null && (this.waitingProduces.get(status.target)?.includes(delayed) ?? false);
-  }
-
+  /** DelayedProduce.tryComplete for every request waiting on this partition. */
   private tryCompleteDelayedProduces(partition: Partition): void {
     const queue = this.waitingProduces.get(partition);
     if (queue === undefined || queue.length === 0) return;
-    const remaining: DelayedProduce[] = [];
-    for (const delayed of queue) {
+    for (const delayed of [...queue]) {
       if (delayed.done) continue;
-      const status = delayed.statuses.find((s) => s.target === partition && s.error === null && s.requiredOffset >= 0)!;
+      const status = delayed.statuses.find((s) => s.target === partition && s.waiting);
+      if (status === undefined) continue;
       const check = partition.checkEnoughReplicasReachOffset(status.requiredOffset);
-      if (!check.done) {
-        remaining.push(delayed);
-        continue;
-      }
+      if (!check.done) continue;
       status.error = check.error;
+      status.waiting = false;
+      this.unqueue(partition, delayed);
       if (--delayed.pending === 0) this.respondProduce(delayed);
     }
-    if (remaining.length === 0) this.waitingProduces.delete(partition);
-    else this.waitingProduces.set(partition, remaining);
   }
 
   private failDelayedProduces(partition: Partition, error: KafkaError): void {
     const queue = this.waitingProduces.get(partition);
     if (queue === undefined) return;
-    this.waitingProduces.delete(partition);
-    for (const delayed of queue) {
+    for (const delayed of [...queue]) {
       if (delayed.done) continue;
-      const status = delayed.statuses.find((s) => s.target === partition && s.error === null && s.requiredOffset >= 0);
-      if (status !== undefined) status.error = error;
+      const status = delayed.statuses.find((s) => s.target === partition && s.waiting);
+      if (status === undefined) continue;
+      status.error = error;
+      status.waiting = false;
+      this.unqueue(partition, delayed);
       if (--delayed.pending === 0) this.respondProduce(delayed);
     }
+  }
+
+  private unqueue(partition: Partition, delayed: DelayedProduce): void {
+    const queue = this.waitingProduces.get(partition);
+    if (queue === undefined) return;
+    const i = queue.indexOf(delayed);
+    if (i >= 0) queue.splice(i, 1);
+    if (queue.length === 0) this.waitingProduces.delete(partition);
   }
 
   private respondProduce(delayed: DelayedProduce): void {
     delayed.done = true;
     this.host.sim.cancel(delayed.timer);
     for (const status of delayed.statuses) {
-      if (status.target === null) continue;
-      const queue = this.waitingProduces.get(status.target);
-      if (queue === undefined) continue;
-      const i = queue.indexOf(delayed);
-      if (i >= 0) queue.splice(i, 1);
-      if (queue.length === 0) this.waitingProduces.delete(status.target);
+      if (status.target !== null && status.waiting) this.unqueue(status.target, delayed);
+      status.waiting = false;
     }
     const partitions: ProducePartitionResponse[] = delayed.statuses.map((s) => ({
       topic: s.topic,

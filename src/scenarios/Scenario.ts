@@ -54,7 +54,7 @@ export class ScenarioBuilder {
     return this.step('wait', { for: duration });
   }
 
-  kafkaCluster(args: { brokers?: number; config?: Args }): this {
+  kafkaCluster(args: { brokers?: number; config?: Args; version?: string; 'follower-truncation'?: string }): this {
     return this.step('kafka-cluster', args);
   }
 
@@ -125,6 +125,48 @@ export class ScenarioBuilder {
 
   redisFault(host: string, args: Args): this {
     return this.step('redis-fault', { host, ...args });
+  }
+
+  producer(name: string, config: Args = {}, args: Args = {}): this {
+    return this.step('producer', { name, config, ...args });
+  }
+
+  /** Records through a producer; waits for their outcomes unless `wait: false`. */
+  send(producer: string, topic: string, args: Args = {}): this {
+    return this.step('send', { producer, topic, ...args });
+  }
+
+  brokerCrash(broker: number): this {
+    return this.step('broker-crash', { broker });
+  }
+
+  brokerPowerLoss(broker: number): this {
+    return this.step('broker-power-loss', { broker });
+  }
+
+  brokerRestart(broker: number): this {
+    return this.step('broker-restart', { broker });
+  }
+
+  brokerShutdown(broker: number): this {
+    return this.step('broker-shutdown', { broker });
+  }
+
+  /** A network fault value: `{ kind: 'partition', between: 'broker-1', and: ['broker-2'] }`, `{ kind: 'heal' }`, ... */
+  network(fault: Args): this {
+    return this.step('network', fault);
+  }
+
+  waitUntil(that: string, condition: { equals?: unknown; 'at-least'?: number; 'at-most'?: number; within: string | number; because?: string }): this {
+    return this.step('wait-until', { that, ...condition });
+  }
+
+  inspectLog(topic: string, broker: number, args: Args = {}): this {
+    return this.step('inspect-log', { topic, broker, ...args });
+  }
+
+  check(args: Args = {}): this {
+    return this.step('check', args);
   }
 
   expect(that: string, comparison: { equals?: unknown; 'at-least'?: number; 'at-most'?: number; because?: string }): this {

@@ -10,6 +10,7 @@
  */
 import { Partitioner } from '../broker/partitioner';
 import { KafkaCluster } from '../broker/KafkaCluster';
+import type { ReplicationOptions } from '../broker/BrokerConfig';
 import type { BrokerLogSettings } from '../broker/LogConfig';
 import { RedisHost, type RedisHostOptions } from '../redis/persistence/RedisHost';
 import { assert } from '../sim/assert';
@@ -58,6 +59,7 @@ export class World {
   private kafkaCluster: KafkaCluster | undefined;
   private brokerIds: number[] = [1];
   private brokerSettings: BrokerLogSettings = {};
+  private kafkaReplication: ReplicationOptions = {};
   private readonly partitioners = new Map<string, Partitioner>();
   private readonly narrationListeners: ((line: NarrationLine) => void)[] = [];
 
@@ -70,10 +72,21 @@ export class World {
   }
 
   /** Configure the Kafka cluster before it exists. */
-  configureKafka(brokerIds: number[], settings: BrokerLogSettings): void {
+  configureKafka(brokerIds: number[], settings: BrokerLogSettings, replication: ReplicationOptions = {}): void {
     assert(this.kafkaCluster === undefined, 'the Kafka cluster already exists; configure it in the first Kafka step');
     this.brokerIds = brokerIds;
     this.brokerSettings = settings;
+    this.kafkaReplication = replication;
+  }
+
+  /**
+   * Start a fresh Kafka cluster on the same clock (a scenario comparing two
+   * settings side by side); later Kafka steps use it. The caller halts the
+   * previous cluster (KafkaCluster.halt) if it should go quiet.
+   */
+  startAnotherKafka(brokerIds: number[], settings: BrokerLogSettings, replication: ReplicationOptions = {}): void {
+    this.kafkaCluster = undefined;
+    this.configureKafka(brokerIds, settings, replication);
   }
 
   get hasKafka(): boolean {
@@ -82,7 +95,7 @@ export class World {
 
   get kafka(): KafkaCluster {
     if (this.kafkaCluster === undefined) {
-      this.kafkaCluster = new KafkaCluster({ sim: this.sim, brokerIds: this.brokerIds, brokerSettings: this.brokerSettings });
+      this.kafkaCluster = new KafkaCluster({ sim: this.sim, brokerIds: this.brokerIds, brokerSettings: this.brokerSettings, replication: this.kafkaReplication });
       this.sim.trace.emit('kafka.start', { brokers: this.brokerIds });
     }
     return this.kafkaCluster;

@@ -218,6 +218,7 @@ export class KafkaProducer implements NetworkEndpoint, SenderHost {
           records: batch.recordCount,
           values: batch.records.length <= 10 ? batch.records.map((r) => r.value ?? null) : [],
           acks: this.config.acks,
+          attempts: batch.attempts + 1,
         });
       } else {
         this.sim.trace.emit('producer.error', {
@@ -227,6 +228,7 @@ export class KafkaProducer implements NetworkEndpoint, SenderHost {
           exception: first.exception,
           message: first.message,
           records: batch.recordCount,
+          attempts: batch.attempts + 1,
         });
       }
     }

@@ -58,6 +58,8 @@ export class ProducerBatch {
   producerId = -1;
   producerEpoch = -1;
   baseSequence = NO_SEQUENCE;
+  /** The error of the last failed attempt (narration says when it changes). */
+  lastError: string | null = null;
   /** Sent at least once: its sequence may be in the broker's log. */
   sent = false;
   inFlight = false;

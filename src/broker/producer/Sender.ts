@@ -225,6 +225,8 @@ export class Sender {
       this.muted.delete(b.name);
     }
     if (failure !== null) {
+      // NetworkClient: "The disconnect may be the result of stale metadata, so request an update".
+      this.host.metadata.requestUpdate();
       for (const b of batches) this.completeBatch(b, failure, -1);
     } else {
       const response = body as ProduceResponseBody;
@@ -248,7 +250,8 @@ export class Sender {
       batch.retryAtMs = host.sim.nowMs + backoffMs;
       host.accumulator.reenqueue(batch, host.idempotence !== null);
       if (host.sim.trace.active) {
-        host.sim.trace.emit('producer.retry', {
+        // The first retry, or one for a new reason, is news; the same error again is detail.
+        host.sim.trace.emit(batch.lastError === failure.error ? 'producer.retry-again' : 'producer.retry', {
           producer: host.clientId,
           partition: batch.name,
           error: failure.error,
@@ -258,6 +261,7 @@ export class Sender {
           records: batch.recordCount,
         });
       }
+      batch.lastError = failure.error;
     } else if (failure.error === 'DUPLICATE_SEQUENCE_NUMBER') {
       // The broker wrote it earlier but no longer knows the offsets: success without them.
       this.succeed(batch, -1);
@@ -347,11 +351,17 @@ export class Sender {
 
   // ---- metadata and producer id ---------------------------------------------------------
 
-  /** NetworkClient.leastLoadedNode, simplified: brokers in turn. */
+  /**
+   * NetworkClient.leastLoadedNode, simplified: a broker with an established
+   * connection, else the next one in turn (moving on after a failure).
+   */
   private pickNode(): string {
     const brokers = this.host.metadata.brokers;
-    const node = brokers[this.nextNode % brokers.length]!;
-    return `broker-${node}`;
+    for (let i = 0; i < brokers.length; i++) {
+      const endpoint = `broker-${brokers[(this.nextNode + i) % brokers.length]!}`;
+      if (this.host.client.isConnected(endpoint)) return endpoint;
+    }
+    return `broker-${brokers[this.nextNode % brokers.length]!}`;
   }
 
   /**

@@ -16,6 +16,18 @@ import processCrashVsPowerLoss from './processCrashVsPowerLoss';
 import rdbOnlyLosesSinceLastSave from './rdbOnlyLosesSinceLastSave';
 import slowDiskPostponesFsync from './slowDiskPostponesFsync';
 import truncatedAofLoadTruncatedYesVsNo from './truncatedAofLoadTruncatedYesVsNo';
+import acks1LeaderFailoverLosesAckedWrite from './acks1LeaderFailoverLosesAckedWrite';
+import acksAllMinIsrSurvivesLeaderFailover from './acksAllMinIsrSurvivesLeaderFailover';
+import kip101HwTruncationDataLoss from './kip101HwTruncationDataLoss';
+import kip101LogDivergence from './kip101LogDivergence';
+import uncleanElectionLosesCommittedData from './uncleanElectionLosesCommittedData';
+import minIsrRejectsWrites from './minIsrRejectsWrites';
+import isrShrinkOnSlowFollower from './isrShrinkOnSlowFollower';
+import retriesDuplicateWithoutIdempotence from './retriesDuplicateWithoutIdempotence';
+import idempotenceDedupesRetries from './idempotenceDedupesRetries';
+import reorderingWithMaxInFlight from './reorderingWithMaxInFlight';
+import allReplicasPowerLossUnflushed from './allReplicasPowerLossUnflushed';
+import keyedPartitioningChangesWhenPartitionsAdded from './keyedPartitioningChangesWhenPartitionsAdded';
 
 export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   retentionDeletesUnderStoredOffset,
@@ -34,6 +46,18 @@ export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   flushallRecoveredByEditingAof,
   aofAndRdbBothOnAofWins,
   slowDiskPostponesFsync,
+  acks1LeaderFailoverLosesAckedWrite,
+  acksAllMinIsrSurvivesLeaderFailover,
+  kip101HwTruncationDataLoss,
+  kip101LogDivergence,
+  uncleanElectionLosesCommittedData,
+  minIsrRejectsWrites,
+  isrShrinkOnSlowFollower,
+  retriesDuplicateWithoutIdempotence,
+  idempotenceDedupesRetries,
+  reorderingWithMaxInFlight,
+  allReplicasPowerLossUnflushed,
+  keyedPartitioningChangesWhenPartitionsAdded,
 ];
 
 export function builtinScenario(name: string): ScenarioSpec | undefined {

@@ -15,6 +15,18 @@ import {
 } from './kafkaSteps';
 import { correctOffsetsStep, storeOffsetStep } from './offsetSteps';
 import {
+  brokerCrashStep,
+  brokerFlushStep,
+  brokerPowerLossStep,
+  brokerRestartStep,
+  brokerShutdownStep,
+  checkStep,
+  inspectLogStep,
+  networkStep,
+  waitUntilStep,
+} from './clusterSteps';
+import { awaitSendsStep, producerStep, sendStep } from './producerSteps';
+import {
   redisCheckAofStep,
   redisCommandStep,
   redisCrashStep,
@@ -57,6 +69,18 @@ const ALL: readonly AnyStepDefinition[] = [
   redisLogStep,
   redisInfoStep,
   redisKeysStep,
+  brokerCrashStep,
+  brokerPowerLossStep,
+  brokerRestartStep,
+  brokerShutdownStep,
+  brokerFlushStep,
+  networkStep,
+  waitUntilStep,
+  inspectLogStep,
+  checkStep,
+  producerStep,
+  sendStep,
+  awaitSendsStep,
 ];
 
 export const STEPS: ReadonlyMap<string, AnyStepDefinition> = new Map(ALL.map((s) => [s.kind, s]));

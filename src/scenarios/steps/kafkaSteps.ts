@@ -2,7 +2,9 @@
  * Scenario steps for the Kafka side: the cluster, topics, producing records,
  * reading them back, and looking offsets up.
  */
+import { BROKER_VERSIONS, FOLLOWER_TRUNCATIONS, parseBrokerSettings, type BrokerVersion, type FollowerTruncation } from '../../broker/BrokerConfig';
 import { KafkaAdminError } from '../../broker/errors';
+import { KafkaConfigError } from '../../broker/kafkaConfigError';
 import type { BrokerLogSettings, TopicConfigOverrides } from '../../broker/LogConfig';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, topicPartitionName, type TopicPartition } from '../../broker/UnifiedLog';
 import type { RecordInput } from '../../broker/recordBatch';
@@ -59,17 +61,40 @@ const AS_FIELD = { type: 'string', description: 'save the result under this name
 
 // ---- cluster and topics ---------------------------------------------------------
 
-export const kafkaClusterStep = defineStep<{ brokers?: number; config?: Record<string, ConfigValue> }>({
+export const kafkaClusterStep = defineStep<{ brokers?: number; config?: Record<string, ConfigValue>; version?: BrokerVersion; 'follower-truncation'?: FollowerTruncation }>({
   kind: 'kafka-cluster',
   summary: 'start a Kafka cluster with N brokers and server.properties settings',
   fields: {
     brokers: { type: 'integer', min: 1, max: 50, description: 'number of brokers (ids 1..N)' },
     config: { type: 'config', description: 'broker settings, e.g. log.retention.check.interval.ms' },
+    version: { type: 'string', choices: BROKER_VERSIONS, description: "the brokers' version (default 4.0; before 3.7 the high watermark ignores min.insync.replicas)" },
+    'follower-truncation': {
+      type: 'string',
+      choices: FOLLOWER_TRUNCATIONS,
+      description: 'leader-epoch (KIP-101, the default) or high-watermark (before Kafka 0.11)',
+    },
   },
-  describe: (a) => `Start a Kafka cluster of ${a.brokers ?? 1} broker(s)${a.config ? ` with ${formatConfig(a.config)}` : ''}`,
+  check: (a) => {
+    try {
+      parseBrokerSettings(a.config ?? {});
+      return [];
+    } catch (error) {
+      if (error instanceof KafkaConfigError) return [error.message];
+      throw error;
+    }
+  },
+  describe: (a) =>
+    `Start a Kafka cluster of ${a.brokers ?? 1} broker(s)${a.version ? ` (Kafka ${a.version})` : ''}${a['follower-truncation'] ? ` with ${a['follower-truncation']} truncation` : ''}${a.config ? ` with ${formatConfig(a.config)}` : ''}`,
   run: (world, a) => {
     const ids = Array.from({ length: a.brokers ?? 1 }, (_, i) => i + 1);
-    world.configureKafka(ids, (a.config ?? {}) as BrokerLogSettings);
+    const replication = { version: a.version, followerTruncation: a['follower-truncation'] };
+    if (world.hasKafka) {
+      world.say('detail', 'a new cluster on the same clock; the previous one is halted');
+      world.kafka.halt();
+      world.startAnotherKafka(ids, (a.config ?? {}) as BrokerLogSettings, replication);
+    } else {
+      world.configureKafka(ids, (a.config ?? {}) as BrokerLogSettings, replication);
+    }
     void world.kafka;
   },
 });
