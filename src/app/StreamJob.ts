@@ -15,7 +15,6 @@
  * losses and duplicates are measured from Redis's final state, not assumed:
  * a record never counted was lost, one counted twice was duplicated.
  */
-import { assert } from '../sim/assert';
 import type { RedisClient } from '../redis/RedisClient';
 import { fromUtf8 } from '../redis/RedisValue';
 import type { Reply } from '../redis/reply';
@@ -55,6 +54,12 @@ export interface StreamJobOptions {
   readonly outOfRange?: OutOfRangePolicy;
   /** Records per partition per batch (Spark's maxRatePerPartition × interval). */
   readonly maxRecordsPerPartition?: number;
+  /** The start-up correction: `complete`, or the tutorial program's own. */
+  readonly correction?: 'complete' | 'tutorial';
+}
+
+export class JobStartError extends Error {
+  override readonly name = 'JobStartError';
 }
 
 export type BatchOutcome =
@@ -64,12 +69,21 @@ export type BatchOutcome =
   | { readonly kind: 'not-running' };
 
 export class StreamJob {
-  readonly options: StreamJobOptions;
+  private opts: StreamJobOptions;
   private positions: Map<number, number> | null = null;
   private batchesRun = 0;
 
   constructor(options: StreamJobOptions) {
-    this.options = options;
+    this.opts = options;
+  }
+
+  get options(): StreamJobOptions {
+    return this.opts;
+  }
+
+  /** Switch the start-up correction, for the next start. */
+  setCorrection(correction: 'complete' | 'tutorial'): void {
+    this.opts = { ...this.opts, correction };
   }
 
   get running(): boolean {
@@ -94,7 +108,7 @@ export class StreamJob {
     const stored = new RedisOffsetStore(redis).load(group, topic);
     const partitions = source.partitions(topic).map((partition) => {
       const o = source.offsets(topic, partition);
-      assert(o !== null, () => `${topic}-${partition} has no leader to read offsets from`);
+      if (o === null) throw new JobStartError(`cannot list the offsets of ${topic}-${partition}: it has no available leader`);
       return { partition, ...o };
     });
     const decisions = correctOffsets({
@@ -102,6 +116,7 @@ export class StreamJob {
       stored: stored.offsets,
       partitions,
       outOfRange: this.options.outOfRange ?? 'earliest',
+      mode: this.options.correction ?? 'complete',
       startFromMs: options.startFromMs,
       offsetForTime: (partition, timestampMs) => source.offsetForTime(topic, partition, timestampMs),
     });

@@ -18,6 +18,13 @@
  *   - a start time instead of stored offsets: offsetsForTimes, or the end of
  *     the log when no record is that recent, said so.
  * Pure: no clock, no I/O; the caller supplies the lookups.
+ *
+ * `mode: 'tutorial'` reproduces the correction of the common tutorial program
+ * (getEffectiveOffsets) exactly, to show what it misses: it only raises an
+ * offset below the earliest to the earliest and starts missing partitions at
+ * the earliest; an offset beyond the end, or stored for a partition that is
+ * gone, is kept as it is. From a start time it takes max(stored, the time's
+ * offset), and skips partitions for which offsetsForTimes gave null.
  */
 
 export type OutOfRangePolicy = 'earliest' | 'latest';
@@ -30,7 +37,9 @@ export type CorrectionAction =
   | 'clamp-to-end'
   | 'from-time'
   | 'end-no-record-after-time'
-  | 'partition-gone';
+  | 'partition-gone'
+  /** Tutorial mode: an offset the tutorial keeps although it cannot be read. */
+  | 'keep-unchecked';
 
 export interface PartitionOffsets {
   readonly partition: number;
@@ -59,6 +68,8 @@ export interface CorrectionInput {
   readonly stored: ReadonlyMap<number, number>;
   readonly partitions: readonly PartitionOffsets[];
   readonly outOfRange: OutOfRangePolicy;
+  /** `complete` (default) or the tutorial program's own rules. */
+  readonly mode?: 'complete' | 'tutorial';
   /** Start from this instant instead of the stored offsets. */
   readonly startFromMs?: number;
   /** offsetsForTimes for one partition: the first offset at or after the time, or null. */
@@ -68,12 +79,29 @@ export interface CorrectionInput {
 export function correctOffsets(input: CorrectionInput): PartitionDecision[] {
   const decisions: PartitionDecision[] = [];
   const existing = new Set(input.partitions.map((p) => p.partition));
+  const tutorial = input.mode === 'tutorial';
   for (const p of [...input.partitions].sort((a, b) => a.partition - b.partition)) {
     const stored = input.stored.get(p.partition) ?? null;
-    decisions.push(input.startFromMs !== undefined ? fromTime(input, p, stored, input.startFromMs) : fromStored(input, p, stored));
+    if (tutorial) decisions.push(input.startFromMs !== undefined ? tutorialFromTime(input, p, stored, input.startFromMs) : tutorialFromStored(input, p, stored));
+    else decisions.push(input.startFromMs !== undefined ? fromTime(input, p, stored, input.startFromMs) : fromStored(input, p, stored));
   }
   for (const [partition, stored] of [...input.stored].sort((a, b) => a[0] - b[0])) {
     if (existing.has(partition)) continue;
+    if (tutorial) {
+      decisions.push({
+        partition,
+        stored,
+        logStartOffset: null,
+        highWatermark: null,
+        startOffset: stored,
+        action: 'keep-unchecked',
+        skipped: 0,
+        reread: 0,
+        warning: false,
+        reason: `the tutorial keeps offset ${stored} for ${input.topic}-${partition} without noticing the partition no longer exists`,
+      });
+      continue;
+    }
     decisions.push({
       partition,
       stored,
@@ -161,4 +189,37 @@ function fromTime(input: CorrectionInput, p: PartitionOffsets, stored: number | 
     warning: false,
     reason: `offsetsForTimes gave ${found}, the first record at or after the start time` + (reread > 0 ? `; ${reread} record(s) before the stored offset will be read again` : ''),
   };
+}
+
+/** The tutorial's getEffectiveOffsets: only the lower bound and missing partitions. */
+function tutorialFromStored(input: CorrectionInput, p: PartitionOffsets, stored: number | null): PartitionDecision {
+  if (stored === null || stored < p.logStartOffset) return fromStored({ ...input, outOfRange: 'earliest' }, p, stored);
+  if (stored <= p.highWatermark) return fromStored(input, p, stored);
+  return {
+    partition: p.partition,
+    stored,
+    logStartOffset: p.logStartOffset,
+    highWatermark: p.highWatermark,
+    startOffset: stored,
+    action: 'keep-unchecked',
+    skipped: 0,
+    reread: 0,
+    warning: false,
+    reason: `the tutorial keeps stored offset ${stored} because it is not below the earliest offset ${p.logStartOffset}; it never compares it with the end (${p.highWatermark})`,
+  };
+}
+
+/** The tutorial's getEffectiveOffsets_SpecifiedTime: max(stored, offsetsForTimes), null partitions skipped. */
+function tutorialFromTime(input: CorrectionInput, p: PartitionOffsets, stored: number | null, startFromMs: number): PartitionDecision {
+  const found = input.offsetForTime?.(p.partition, startFromMs) ?? null;
+  const base = { partition: p.partition, stored, logStartOffset: p.logStartOffset, highWatermark: p.highWatermark, skipped: 0, reread: 0, warning: false };
+  if (found === null) {
+    return stored === null
+      ? { ...base, startOffset: p.logStartOffset, action: 'start-at-earliest', reason: `offsetsForTimes gave null and nothing is stored: the tutorial leaves the partition to auto.offset.reset=earliest (${p.logStartOffset})` }
+      : { ...base, startOffset: stored, action: 'keep-unchecked', reason: `offsetsForTimes gave null: the tutorial silently keeps the stored offset ${stored}` };
+  }
+  if (stored === null || stored < found) {
+    return { ...base, startOffset: found, action: 'from-time', skipped: stored === null ? 0 : Math.max(0, found - stored), reason: `offsetsForTimes gave ${found}; the tutorial takes it over the stored ${stored ?? 'nothing'}` };
+  }
+  return { ...base, startOffset: stored, action: 'keep', reason: `the tutorial keeps the stored ${stored}, later than offsetsForTimes' ${found}` };
 }

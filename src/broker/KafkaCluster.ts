@@ -296,6 +296,11 @@ export class KafkaCluster {
     return producer;
   }
 
+  /** Every producer created so far, in creation order. */
+  allProducers(): KafkaProducer[] {
+    return [...this.producers.values()];
+  }
+
   producer(clientId: string): KafkaProducer | undefined {
     return this.producers.get(clientId);
   }

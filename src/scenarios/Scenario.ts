@@ -127,6 +127,24 @@ export class ScenarioBuilder {
     return this.step('redis-fault', { host, ...args });
   }
 
+  /** A stream job keeping its offsets in Redis (see steps/streamJobSteps.ts). */
+  streamJob(args: Args): this {
+    return this.step('stream-job', args);
+  }
+
+  /** Kill the job now, or (with `at`) inside its next batch. */
+  streamJobCrash(args: Args = {}): this {
+    return this.step('stream-job-crash', args);
+  }
+
+  streamJobRestart(args: Args = {}): this {
+    return this.step('stream-job-restart', args);
+  }
+
+  checkDelivery(args: Args = {}): this {
+    return this.step('check-delivery', args);
+  }
+
   producer(name: string, config: Args = {}, args: Args = {}): this {
     return this.step('producer', { name, config, ...args });
   }

@@ -53,6 +53,11 @@ export class World {
   readonly expectations: ExpectationResult[] = [];
   /** Counters a scenario's summary reports (records lost, duplicated, ...). */
   readonly counters = new Map<string, number>();
+  /**
+   * Values of records appended by `produce` steps, per topic: with the
+   * producers' acknowledged sends, what a consumer should end up processing.
+   */
+  readonly producedValues = new Map<string, string[]>();
   /** Simulated Redis hosts by name, in creation order. */
   readonly redisHosts = new Map<string, RedisHost>();
   currentStep = -1;

@@ -28,8 +28,14 @@ import idempotenceDedupesRetries from './idempotenceDedupesRetries';
 import reorderingWithMaxInFlight from './reorderingWithMaxInFlight';
 import allReplicasPowerLossUnflushed from './allReplicasPowerLossUnflushed';
 import keyedPartitioningChangesWhenPartitionsAdded from './keyedPartitioningChangesWhenPartitionsAdded';
+import commitBeforeProcessLoses from './commitBeforeProcessLoses';
+import offsetStoreInRedis from './offsetStoreInRedis';
+import processThenCommitDuplicates from './processThenCommitDuplicates';
+import exactlyOnceWithMultiExec from './exactlyOnceWithMultiExec';
+import redisEverysecPowerLossReplaysOffsets from './redisEverysecPowerLossReplaysOffsets';
 
 export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
+  offsetStoreInRedis,
   retentionDeletesUnderStoredOffset,
   partitionsAddedWhileOffsetsStored,
   startFromTime,
@@ -58,6 +64,10 @@ export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   reorderingWithMaxInFlight,
   allReplicasPowerLossUnflushed,
   keyedPartitioningChangesWhenPartitionsAdded,
+  commitBeforeProcessLoses,
+  processThenCommitDuplicates,
+  exactlyOnceWithMultiExec,
+  redisEverysecPowerLossReplaysOffsets,
 ];
 
 export function builtinScenario(name: string): ScenarioSpec | undefined {

@@ -40,6 +40,7 @@ import {
   redisRestartStep,
   redisServerStep,
 } from './redisSteps';
+import { checkDeliveryStep, streamJobCrashStep, streamJobRestartStep, streamJobStep, streamJobStopStep } from './streamJobSteps';
 
 const ALL: readonly AnyStepDefinition[] = [
   noteStep,
@@ -81,6 +82,11 @@ const ALL: readonly AnyStepDefinition[] = [
   producerStep,
   sendStep,
   awaitSendsStep,
+  streamJobStep,
+  streamJobCrashStep,
+  streamJobRestartStep,
+  streamJobStopStep,
+  checkDeliveryStep,
 ];
 
 export const STEPS: ReadonlyMap<string, AnyStepDefinition> = new Map(ALL.map((s) => [s.kind, s]));

@@ -205,6 +205,12 @@ export const produceStep = defineStep<ProduceArgs>({
       for (const [partition, records] of [...pending].sort((x, y) => x[0] - y[0])) {
         const result = world.kafka.produce({ topic: a.topic, partition }, records);
         if ('error' in result) throw new StepFailure(`produce to ${a.topic}-${partition} failed: ${result.error}: ${result.message}`);
+        for (const record of records) {
+          if (typeof record.value !== 'string') continue;
+          let values = world.producedValues.get(a.topic);
+          if (values === undefined) world.producedValues.set(a.topic, (values = []));
+          values.push(record.value);
+        }
         const seen = perPartition.get(partition);
         perPartition.set(partition, {
           first: seen?.first ?? result.firstOffset,
