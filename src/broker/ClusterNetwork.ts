@@ -12,6 +12,14 @@
  *     sender only learns of it when its request times out
  *     (`request.timeout.ms`, `replica.socket.timeout.ms`).
  *   - A cut link carries no reset either: a partition looks like silence.
+ *   - Messages travel on connections, in order and without gaps, as over TCP:
+ *     once a message of a connection is lost (a partition, a lossy link, a
+ *     process gone), the connection is broken, and nothing more travels on it
+ *     until the client connects again (after its request timed out or it was
+ *     reset). A request sent on a broken connection to a process that is
+ *     listening gets a reset, as a stale TCP connection would. Requests and
+ *     their responses share the connection the client opened; metadata
+ *     records travel on the broker's connection to the controller.
  *
  * Endpoints are named `broker-<id>`, `controller` and by client id.
  */
@@ -34,6 +42,10 @@ export class ClusterNetwork {
   private readonly endpoints = new Map<string, NetworkEndpoint>();
   /** Hosts that are up with no process listening: connections are refused. */
   private readonly refusing = new Set<string>();
+  /** Connections (`client|server`) that lost a message: they carry nothing more. */
+  private readonly broken = new Set<string>();
+  /** Links (`from->to`) that lose messages at random (a drop fault). */
+  private readonly lossy = new Set<string>();
 
   constructor(options: { sim: Simulation; latencyMs?: number; jitterMs?: number }) {
     this.sim = options.sim;
@@ -68,16 +80,36 @@ export class ClusterNetwork {
   connectionAttempt(from: string, to: string): 'accepted' | 'refused' | 'silent' {
     if (this.network.isCut(from, to) || this.network.isCut(to, from)) return 'silent';
     if (this.refusing.has(to)) return 'refused';
-    return this.network.isUp(to) ? 'accepted' : 'silent';
+    if (!this.network.isUp(to)) return 'silent';
+    // A new connection: whatever broke the old one is behind it.
+    this.broken.delete(connectionKey(from, to));
+    return 'accepted';
   }
 
   send(from: string, to: string, message: KafkaMessage): void {
     if (this.refusing.has(to)) {
-      // The host answers the connection attempt with a reset.
+      // The host answers with a reset: its process is gone.
       if (!this.network.isCut(to, from)) {
         const sentAtMs = this.sim.nowMs;
         this.sim.schedule(RESET_DELAY_MS, `tcp reset ${to}->${from}`, () => this.notifyReset(from, to, sentAtMs));
       }
+      return;
+    }
+    const isRequest = message.kind !== 'response' && message.kind !== 'metadata-records';
+    const key = isRequest ? connectionKey(from, to) : connectionKey(to, from);
+    if (this.broken.has(key)) {
+      // A request on a stale connection to a live process meets a reset; anything else is lost.
+      if (isRequest && this.network.isUp(to) && !this.network.isCut(to, from)) {
+        const sentAtMs = this.sim.nowMs;
+        this.sim.schedule(RESET_DELAY_MS, `tcp reset ${to}->${from}`, () => this.notifyReset(from, to, sentAtMs));
+      }
+      return;
+    }
+    if (this.network.isCut(from, to)) this.broken.add(key);
+    if (this.lossy.size > 0 && this.lossy.has(`${from}->${to}`)) {
+      const before = this.network.stats().dropped.loss;
+      this.network.send(from, to, message);
+      if (this.network.stats().dropped.loss !== before) this.broken.add(key);
       return;
     }
     this.network.send(from, to, message);
@@ -89,6 +121,7 @@ export class ClusterNetwork {
    */
   processStopped(name: string, options: { hostUp: boolean }): void {
     this.network.down(name);
+    this.breakConnectionsOf(name);
     if (!options.hostUp) {
       this.refusing.delete(name);
       return;
@@ -105,6 +138,7 @@ export class ClusterNetwork {
   hostDown(name: string): void {
     this.refusing.delete(name);
     this.network.down(name);
+    this.breakConnectionsOf(name);
   }
 
   processStarted(name: string): void {
@@ -114,10 +148,58 @@ export class ClusterNetwork {
 
   apply(fault: NetworkFault): void {
     this.network.apply(fault);
+    switch (fault.kind) {
+      case 'partition': {
+        // Messages on the cut links are lost, so every connection across the cut breaks.
+        const a = group(fault.between);
+        const b = fault.and === undefined ? this.network.endpointNames().filter((n) => !a.includes(n)) : group(fault.and);
+        for (const x of a) {
+          for (const y of b) {
+            this.broken.add(connectionKey(x, y));
+            this.broken.add(connectionKey(y, x));
+          }
+        }
+        return;
+      }
+      case 'drop':
+        for (const x of group(fault.from)) {
+          for (const y of group(fault.to)) {
+            if (fault.probability > 0) this.lossy.add(`${x}->${y}`);
+            else this.lossy.delete(`${x}->${y}`);
+          }
+        }
+        return;
+      case 'heal':
+        if (fault.between === undefined) this.lossy.clear();
+        else for (const x of group(fault.between)) for (const y of fault.and === undefined ? this.network.endpointNames() : group(fault.and)) {
+          this.lossy.delete(`${x}->${y}`);
+          this.lossy.delete(`${y}->${x}`);
+        }
+        return;
+      case 'delay':
+        return;
+    }
+  }
+
+  private breakConnectionsOf(name: string): void {
+    for (const peer of this.network.endpointNames()) {
+      if (peer === name) continue;
+      this.broken.add(connectionKey(name, peer));
+      this.broken.add(connectionKey(peer, name));
+    }
   }
 
   private notifyReset(peer: string, resetBy: string, sinceMs: number): void {
+    this.broken.add(connectionKey(peer, resetBy));
     if (!this.network.isUp(peer)) return;
     this.endpoints.get(peer)?.disconnected(resetBy, sinceMs);
   }
+}
+
+function connectionKey(client: string, server: string): string {
+  return `${client}|${server}`;
+}
+
+function group(endpoints: string | readonly string[]): readonly string[] {
+  return typeof endpoints === 'string' ? [endpoints] : endpoints;
 }

@@ -1,7 +1,8 @@
 /**
- * The requesting side of a connection (Kafka's `NetworkClient`): sends
- * requests with correlation ids, matches responses, and fails what cannot be
- * answered, with the errors Kafka's clients produce:
+ * The requesting side of connections (Kafka's `NetworkClient`): one
+ * connection per node, requests sent on it in order with correlation ids,
+ * responses matched to them, and failures reported with the errors Kafka's
+ * clients produce:
  *
  *   - a request unanswered after its timeout fails with REQUEST_TIMED_OUT
  *     ("Disconnected from node N due to timeout"), and, as Kafka closes the
@@ -9,16 +10,19 @@
  *     (NetworkClient.handleTimedOutRequests);
  *   - a reset connection fails what was in flight there with
  *     NETWORK_EXCEPTION ("Disconnected from node N").
- * A response that arrives after its request failed is dropped, as Kafka
- * drops a response on a closed connection.
+ * Failed requests are reported newest first, as InFlightRequests.clearAll
+ * hands them back. A response that arrives after its request failed is
+ * dropped, as Kafka drops a response on a closed connection.
  *
- * Connections: a request to a node without an established connection first
- * connects. A connection that meets silence (a powered-off host, a cut link)
- * fails after `socket.connection.setup.timeout.ms` (10 s) with
- * NETWORK_EXCEPTION, without the request ever leaving; one that meets a reset
- * fails at once. An established connection stays established until a
- * request on it times out or it is reset, so a request to a host that lost
- * power after connecting waits for its timeout.
+ * Connecting: a request to a node without a connection opens one. A node
+ * that is listening accepts at once; a host that is up with no process
+ * resets the attempt (the request fails at once with NETWORK_EXCEPTION); a
+ * host without power or behind a cut link is silent, and the attempt is
+ * retried as TCP retransmits its SYN (after 1, 3 and 7 s) until
+ * `socket.connection.setup.timeout.ms` (10 s) fails it with
+ * NETWORK_EXCEPTION ("Connection to node N could not be established. Node may
+ * not be available."). Requests made while connecting wait, in order, and go
+ * out together once connected; their timeouts start then.
  *
  * Timeouts use one timer for the whole client: requests are kept in deadline
  * order and the timer is armed for the earliest, so a busy client does not
@@ -40,13 +44,24 @@ export type ResponseHandler = (body: ResponseBody | null, failure: RequestFailur
 interface Pending {
   readonly correlationId: number;
   readonly to: string;
-  readonly sentAtMs: number;
-  readonly deadlineMs: number;
+  sentAtMs: number;
+  deadlineMs: number;
+  readonly timeoutMs: number;
   readonly handler: ResponseHandler;
+  /** Built when the connection is up. */
+  build: ((correlationId: number) => KafkaRequest) | null;
   done: boolean;
-  /** Still waiting for the connection (the request has not left). */
-  readonly connecting: boolean;
 }
+
+interface Connection {
+  state: 'connecting' | 'connected';
+  /** Requests waiting for the connection, in order. */
+  readonly held: Pending[];
+  readonly timers: Timer[];
+}
+
+/** TCP's SYN retransmissions, after the first attempt (ms since it). */
+const SYN_RETRIES_MS = [1_000, 3_000, 7_000] as const;
 
 export interface NetworkClientOptions {
   readonly sim: Simulation;
@@ -66,13 +81,12 @@ export class NetworkClient {
   private readonly network: ClusterNetwork;
   private readonly requestTimeoutMs: number;
   private readonly connectionSetupTimeoutMs: number;
-  /** Nodes with an established connection. */
-  private readonly connected = new Set<string>();
   private readonly nodeName: (endpoint: string) => string;
   private nextCorrelationId = 0;
+  private readonly connections = new Map<string, Connection>();
   private readonly pending = new Map<number, Pending>();
   private readonly inFlightByNode = new Map<string, number>();
-  /** Pending requests in deadline order; completed ones are skipped lazily. */
+  /** Sent requests in deadline order; completed ones are skipped lazily. */
   private deadlines: Pending[] = [];
   private deadlineHead = 0;
   private timer: Timer | undefined;
@@ -88,9 +102,10 @@ export class NetworkClient {
   }
 
   isConnected(to: string): boolean {
-    return this.connected.has(to);
+    return this.connections.get(to)?.state === 'connected';
   }
 
+  /** Requests to `to` not yet answered (sent or waiting for the connection). */
   inFlight(to: string): number {
     return this.inFlightByNode.get(to) ?? 0;
   }
@@ -103,27 +118,22 @@ export class NetworkClient {
   send(to: string, build: (correlationId: number) => KafkaRequest, handler: ResponseHandler, timeoutMs = this.requestTimeoutMs): number {
     assert(!this.closed, () => `${this.self}: send on a closed client`);
     const correlationId = this.nextCorrelationId++;
-    const now = this.sim.nowMs;
-    let silent = false;
-    if (!this.connected.has(to)) {
-      const attempt = this.network.connectionAttempt(this.self, to);
-      if (attempt === 'accepted') this.connected.add(to);
-      silent = attempt === 'silent';
-    }
-    const deadlineMs = now + (silent ? Math.min(this.connectionSetupTimeoutMs, timeoutMs) : timeoutMs);
-    const entry: Pending = { correlationId, to, sentAtMs: now, deadlineMs, handler, done: false, connecting: silent };
+    const entry: Pending = { correlationId, to, sentAtMs: -1, deadlineMs: Infinity, timeoutMs, handler, build, done: false };
     this.pending.set(correlationId, entry);
     this.inFlightByNode.set(to, (this.inFlightByNode.get(to) ?? 0) + 1);
-    this.insertDeadline(entry);
-    // A refused connection is answered by the network with a reset; a silent one never carries the request.
-    if (!silent) this.network.send(this.self, to, build(correlationId));
+    const connection = this.connections.get(to) ?? this.connect(to);
+    if (connection.state === 'connected') this.transmit(entry);
+    else connection.held.push(entry);
     return correlationId;
   }
 
   /** Send a request that gets no response (acks=0). */
   sendOneWay(to: string, build: (correlationId: number) => KafkaRequest): void {
     assert(!this.closed, () => `${this.self}: send on a closed client`);
-    this.network.send(this.self, to, build(this.nextCorrelationId++));
+    const connection = this.connections.get(to) ?? this.connect(to);
+    const correlationId = this.nextCorrelationId++;
+    // Without a connection yet, a one-way request is simply lost, as a producer with acks=0 never learns.
+    if (connection.state === 'connected') this.network.send(this.self, to, build(correlationId));
   }
 
   receive(response: KafkaResponse): void {
@@ -136,24 +146,92 @@ export class NetworkClient {
 
   disconnected(peer: string, sinceMs: number): void {
     if (this.closed) return;
-    this.connected.delete(peer);
+    const connection = this.connections.get(peer);
+    this.dropConnection(peer);
     const failed: Pending[] = [];
-    for (const entry of this.pending.values()) if (entry.to === peer && entry.sentAtMs <= sinceMs) failed.push(entry);
-    const failure: RequestFailure = { error: 'NETWORK_EXCEPTION', message: `Disconnected from node ${this.nodeName(peer)}` };
-    for (const entry of failed) this.complete(entry);
-    for (const entry of failed) entry.handler(null, failure);
+    for (const entry of this.pending.values()) {
+      if (entry.to !== peer) continue;
+      if (entry.sentAtMs >= 0 ? entry.sentAtMs <= sinceMs : connection?.held.includes(entry)) failed.push(entry);
+    }
+    this.fail(failed, { error: 'NETWORK_EXCEPTION', message: `Disconnected from node ${this.nodeName(peer)}` });
   }
 
   /** The process died: forget everything, answer nothing. */
   close(): void {
     this.closed = true;
+    for (const peer of [...this.connections.keys()]) this.dropConnection(peer);
     this.pending.clear();
     this.inFlightByNode.clear();
-    this.connected.clear();
     this.deadlines = [];
     this.deadlineHead = 0;
     this.sim.cancel(this.timer);
     this.timer = undefined;
+  }
+
+  // ---- connections ------------------------------------------------------------------
+
+  private connect(to: string): Connection {
+    const connection: Connection = { state: 'connecting', held: [], timers: [] };
+    this.connections.set(to, connection);
+    const attempt = this.network.connectionAttempt(this.self, to);
+    // A refused attempt behaves like a connection reset at once: ClusterNetwork answers the first request with one.
+    if (attempt !== 'silent') {
+      connection.state = 'connected';
+      return connection;
+    }
+    for (const afterMs of SYN_RETRIES_MS) {
+      if (afterMs >= this.connectionSetupTimeoutMs) break;
+      connection.timers.push(this.sim.schedule(afterMs, `connect ${this.self}->${to}`, () => this.retryConnect(to, connection)));
+    }
+    connection.timers.push(
+      this.sim.schedule(this.connectionSetupTimeoutMs, `connection setup timeout ${this.self}->${to}`, () => {
+        if (this.closed || this.connections.get(to) !== connection || connection.state !== 'connecting') return;
+        this.dropConnection(to);
+        this.fail([...connection.held].reverse(), {
+          error: 'NETWORK_EXCEPTION',
+          message: `Connection to node ${this.nodeName(to)} could not be established. Node may not be available.`,
+        });
+      }),
+    );
+    return connection;
+  }
+
+  private retryConnect(to: string, connection: Connection): void {
+    if (this.closed || this.connections.get(to) !== connection || connection.state !== 'connecting') return;
+    if (this.network.connectionAttempt(this.self, to) === 'silent') return;
+    connection.state = 'connected';
+    for (const timer of connection.timers) this.sim.cancel(timer);
+    connection.timers.length = 0;
+    const held = connection.held.splice(0);
+    for (const entry of held) if (!entry.done) this.transmit(entry);
+  }
+
+  private dropConnection(to: string): void {
+    const connection = this.connections.get(to);
+    if (connection === undefined) return;
+    for (const timer of connection.timers) this.sim.cancel(timer);
+    this.connections.delete(to);
+  }
+
+  private transmit(entry: Pending): void {
+    const now = this.sim.nowMs;
+    entry.sentAtMs = now;
+    entry.deadlineMs = now + entry.timeoutMs;
+    this.insertDeadline(entry);
+    const build = entry.build!;
+    entry.build = null;
+    this.network.send(this.self, entry.to, build(entry.correlationId));
+  }
+
+  // ---- completion and timeouts ---------------------------------------------------------------
+
+  private fail(entries: readonly Pending[], failure: RequestFailure): void {
+    const live = entries.filter((e) => !e.done);
+    for (const entry of live) this.complete(entry);
+    for (const entry of live) {
+      if (this.closed) return;
+      entry.handler(null, failure);
+    }
   }
 
   private complete(entry: Pending): void {
@@ -205,17 +283,11 @@ export class NetworkClient {
       if (head === undefined || head.deadlineMs > now) break;
       // Kafka closes the connection: everything in flight to that node fails as timed out.
       const node = head.to;
-      this.connected.delete(node);
-      const failed = [...this.pending.values()].filter((e) => e.to === node);
-      const failure: RequestFailure = head.connecting
-        ? { error: 'NETWORK_EXCEPTION', message: `Connection to node ${this.nodeName(node)} could not be established. Node may not be available.` }
-        : { error: 'REQUEST_TIMED_OUT', message: `Disconnected from node ${this.nodeName(node)} due to timeout` };
-      for (const entry of failed) this.complete(entry);
-      for (const entry of failed) {
-        if (this.closed) return;
-        entry.handler(null, failure);
-      }
+      this.dropConnection(node);
+      const failed = [...this.pending.values()].filter((e) => e.to === node && e.sentAtMs >= 0).reverse();
+      this.fail(failed, { error: 'REQUEST_TIMED_OUT', message: `Disconnected from node ${this.nodeName(node)} due to timeout` });
+      if (this.closed) return;
     }
-    if (!this.closed) this.arm();
+    this.arm();
   }
 }

@@ -352,16 +352,25 @@ export class Sender {
   // ---- metadata and producer id ---------------------------------------------------------
 
   /**
-   * NetworkClient.leastLoadedNode, simplified: a broker with an established
-   * connection, else the next one in turn (moving on after a failure).
+   * NetworkClient.leastLoadedNode: a connected broker with nothing in flight,
+   * else the connected one with the fewest requests in flight, else the next
+   * broker in turn (moving on after a failure).
    */
   private pickNode(): string {
     const brokers = this.host.metadata.brokers;
+    let best: string | undefined;
+    let bestInFlight = Infinity;
     for (let i = 0; i < brokers.length; i++) {
       const endpoint = `broker-${brokers[(this.nextNode + i) % brokers.length]!}`;
-      if (this.host.client.isConnected(endpoint)) return endpoint;
+      if (!this.host.client.isConnected(endpoint)) continue;
+      const inFlight = this.host.client.inFlight(endpoint);
+      if (inFlight === 0) return endpoint;
+      if (inFlight < bestInFlight) {
+        best = endpoint;
+        bestInFlight = inFlight;
+      }
     }
-    return `broker-${brokers[this.nextNode % brokers.length]!}`;
+    return best ?? `broker-${brokers[this.nextNode % brokers.length]!}`;
   }
 
   /**
