@@ -6,5 +6,6 @@
 import { runFigures } from './harness';
 import { logFigures } from './logFigures';
 import { redisFigures } from './redisFigures';
+import { replicationFigures } from './replicationFigures';
 
-runFigures([...logFigures, ...redisFigures], process.argv.slice(2));
+runFigures([...logFigures, ...redisFigures, ...replicationFigures], process.argv.slice(2));

@@ -4,7 +4,7 @@
  * replicas' logs on the brokers' disks. A live view: every getter reads the
  * controller's current state.
  */
-import { assert } from '../sim/assert';
+import { assert, InvariantError } from '../sim/assert';
 import type { Broker } from './Broker';
 import type { Controller } from './Controller';
 import { NO_LEADER, type PartitionRegistration } from './partitionElection';
@@ -25,7 +25,7 @@ export class ClusterPartition {
 
   get registration(): PartitionRegistration {
     const reg = this.controller.partition(this.topicPartition.topic, this.topicPartition.partition);
-    assert(reg !== undefined, () => `${this.name}: no registration`);
+    if (reg === undefined) throw new InvariantError(`${this.name}: no registration`);
     return reg;
   }
 

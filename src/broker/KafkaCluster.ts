@@ -22,7 +22,7 @@
  * (partition p leads on the (p mod n)-th live broker, its followers on the
  * next ones), so layouts are the same for every seed.
  */
-import { assert } from '../sim/assert';
+import { assert, InvariantError } from '../sim/assert';
 import type { NetworkFault } from '../sim/Network';
 import type { Simulation } from '../sim/Simulation';
 import { Broker } from './Broker';
@@ -135,7 +135,7 @@ export class KafkaCluster {
 
   broker(id: number): Broker {
     const broker = this.brokers.get(id);
-    assert(broker !== undefined, () => `no broker ${id} (brokers: ${this.brokerIds.join(', ')})`);
+    if (broker === undefined) throw new InvariantError(`no broker ${id} (brokers: ${this.brokerIds.join(', ')})`);
     return broker;
   }
 

@@ -82,6 +82,8 @@ interface PartitionState {
   readonly structure: Map<number, { truncations: number; upTo: number }>;
   /** What the partition looked like at the last check; unchanged ⇒ nothing to check. */
   signature: number[];
+  /** The previous signature's array, reused for the next one (check runs after every event). */
+  spare: number[];
 }
 
 export interface CheckersOptions {
@@ -94,11 +96,12 @@ export class ReplicationCheckers {
   private readonly cluster: KafkaCluster;
   private readonly enabled: ReadonlySet<CheckerName>;
   private readonly partitions = new Map<string, PartitionState>();
+  /** The same states by topic and partition number (looked up once per acknowledged record). */
+  private readonly statesByTopic = new Map<string, PartitionState[]>();
   private pending: Violation | null = null;
   private checking = false;
   private topicsVersion = -1;
   private order: PartitionState[] = [];
-  private readonly scratch: number[] = [];
 
   constructor(cluster: KafkaCluster, options: CheckersOptions = {}) {
     this.cluster = cluster;
@@ -185,6 +188,10 @@ export class ReplicationCheckers {
   // ---- per partition ---------------------------------------------------------------------
 
   private state(tp: TopicPartition): PartitionState {
+    let byPartition = this.statesByTopic.get(tp.topic);
+    if (byPartition === undefined) this.statesByTopic.set(tp.topic, (byPartition = []));
+    const known = byPartition[tp.partition];
+    if (known !== undefined) return known;
     const name = topicPartitionName(tp);
     let state = this.partitions.get(name);
     if (state === undefined) {
@@ -204,9 +211,11 @@ export class ReplicationCheckers {
         prefix: new Map(),
         structure: new Map(),
         signature: [],
+        spare: [],
       };
       this.partitions.set(name, state);
     }
+    byPartition[tp.partition] = state;
     return state;
   }
 
@@ -218,7 +227,7 @@ export class ReplicationCheckers {
     const view = this.cluster.partition(state.tp);
     if (view === undefined) return false;
     const reg = view.registration;
-    const sig = this.scratch;
+    const sig = state.spare;
     sig.length = 0;
     sig.push(reg.leader, reg.leaderEpoch, reg.partitionEpoch, state.acked.length, state.unplaced.length);
     const brokers = this.cluster.brokers;
@@ -231,7 +240,8 @@ export class ReplicationCheckers {
     let same = previous.length === sig.length;
     for (let i = 0; same && i < sig.length; i++) same = previous[i] === sig[i];
     if (same) return false;
-    state.signature = sig.slice();
+    state.spare = previous;
+    state.signature = sig;
     return true;
   }
 

@@ -16,7 +16,7 @@
  *   - With idempotence (the default) the producer gets a producer id first and
  *     numbers its batches per partition (IdempotenceState).
  */
-import { assert } from '../../sim/assert';
+import { assert, InvariantError } from '../../sim/assert';
 import type { Rng } from '../../sim/Rng';
 import type { Simulation, Timer } from '../../sim/Simulation';
 import type { ClusterNetwork, NetworkEndpoint } from '../ClusterNetwork';
@@ -110,7 +110,7 @@ export class KafkaProducer implements NetworkEndpoint, SenderHost {
 
   /** KafkaProducer.send: partition, batch, and return the handle its result will reach. */
   send(record: ProducerRecord, callback?: SendCallback): SendHandle {
-    assert(!this.closed, () => `producer ${this.clientId} is closed`);
+    if (this.closed) throw new InvariantError(`producer ${this.clientId} is closed`);
     const handle: SendHandle = { index: this.handles.length, record, sentAtMs: this.sim.nowMs, result: null };
     this.handles.push(handle);
     if (callback !== undefined) this.callbacks.set(handle, callback);

@@ -16,6 +16,8 @@ interface TopicState {
   numPartitions: number;
   leaders: number[];
   epochs: number[];
+  /** What the partitioner sees, rebuilt when an update changes it (send reads it per record). */
+  forPartitioner: PartitionerTopicMetadata | null;
 }
 
 export class ProducerMetadata {
@@ -74,8 +76,9 @@ export class ProducerMetadata {
         continue;
       }
       let state = this.topics.get(topic.name);
-      if (state === undefined) this.topics.set(topic.name, (state = { numPartitions: 0, leaders: [], epochs: [] }));
+      if (state === undefined) this.topics.set(topic.name, (state = { numPartitions: 0, leaders: [], epochs: [], forPartitioner: null }));
       state.numPartitions = Math.max(state.numPartitions, topic.partitions.length);
+      state.forPartitioner = null;
       for (const p of topic.partitions) {
         const knownEpoch = state.epochs[p.partition] ?? -1;
         if (p.leaderEpoch < knownEpoch) continue;
@@ -102,8 +105,9 @@ export class ProducerMetadata {
   /** What the partitioner needs: the partition count and the partitions with a leader. */
   forPartitioner(topic: string): PartitionerTopicMetadata {
     const state = this.topics.get(topic)!;
+    if (state.forPartitioner !== null) return state.forPartitioner;
     const available: number[] = [];
     for (let p = 0; p < state.numPartitions; p++) if ((state.leaders[p] ?? NO_LEADER) !== NO_LEADER) available.push(p);
-    return { numPartitions: state.numPartitions, availablePartitions: available };
+    return (state.forPartitioner = { numPartitions: state.numPartitions, availablePartitions: available });
   }
 }

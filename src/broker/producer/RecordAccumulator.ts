@@ -20,6 +20,8 @@ export interface AppendResult {
 export class RecordAccumulator {
   /** Queues by partition name, in the order partitions were first used. */
   readonly queues = new Map<string, ProducerBatch[]>();
+  /** The same queues by topic and partition number (append looks them up per record). */
+  private readonly byTopic = new Map<string, (ProducerBatch[] | undefined)[]>();
   private readonly batchSizeBytes: number;
 
   constructor(options: { batchSizeBytes: number }) {
@@ -27,9 +29,7 @@ export class RecordAccumulator {
   }
 
   append(topic: string, partition: number, record: RecordInput, handle: SendHandle, nowMs: number): AppendResult {
-    const name = `${topic}-${partition}`;
-    let queue = this.queues.get(name);
-    if (queue === undefined) this.queues.set(name, (queue = []));
+    const queue = this.queueFor(topic, partition);
     const last = queue[queue.length - 1];
     const enableSwitch = last === undefined || last.isFull(this.batchSizeBytes) || queue.length > 1;
     if (last !== undefined && !last.sent) {
@@ -40,6 +40,17 @@ export class RecordAccumulator {
     const added = batch.tryAppend(record, handle, this.batchSizeBytes);
     queue.push(batch);
     return { batch, appendedBytes: added, newBatch: true, enableSwitch };
+  }
+
+  private queueFor(topic: string, partition: number): ProducerBatch[] {
+    let partitions = this.byTopic.get(topic);
+    if (partitions === undefined) this.byTopic.set(topic, (partitions = []));
+    let queue = partitions[partition];
+    if (queue === undefined) {
+      queue = partitions[partition] = [];
+      this.queues.set(`${topic}-${partition}`, queue);
+    }
+    return queue;
   }
 
   isFull(batch: ProducerBatch): boolean {
@@ -54,8 +65,7 @@ export class RecordAccumulator {
 
   /** RecordAccumulator.reenqueue (insertInSequenceOrder for the idempotent producer). */
   reenqueue(batch: ProducerBatch, bySequence: boolean): void {
-    let queue = this.queues.get(batch.name);
-    if (queue === undefined) this.queues.set(batch.name, (queue = []));
+    const queue = this.queueFor(batch.topic, batch.partition);
     if (!bySequence) {
       queue.unshift(batch);
       return;
