@@ -35,23 +35,18 @@ import exactlyOnceWithMultiExec from './exactlyOnceWithMultiExec';
 import redisEverysecPowerLossReplaysOffsets from './redisEverysecPowerLossReplaysOffsets';
 
 export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
+  // Offsets kept in Redis: the stream job and its delivery semantics.
   offsetStoreInRedis,
+  commitBeforeProcessLoses,
+  processThenCommitDuplicates,
+  exactlyOnceWithMultiExec,
+  redisEverysecPowerLossReplaysOffsets,
+  // Kafka storage: segments, indexes, retention, offsets.
   retentionDeletesUnderStoredOffset,
   partitionsAddedWhileOffsetsStored,
   startFromTime,
   sparseIndexLookup,
-  everysecPowerLossWindow,
-  alwaysLosesNothing,
-  appendfsyncNoLoses30s,
-  processCrashVsPowerLoss,
-  rdbOnlyLosesSinceLastSave,
-  bgsaveCowMemoryUnderWrites,
-  bgsaveFailureStopsWrites,
-  aofRewriteCrashKeepsOldFiles,
-  truncatedAofLoadTruncatedYesVsNo,
-  flushallRecoveredByEditingAof,
-  aofAndRdbBothOnAofWins,
-  slowDiskPostponesFsync,
+  // Kafka replication and producers.
   acks1LeaderFailoverLosesAckedWrite,
   acksAllMinIsrSurvivesLeaderFailover,
   kip101HwTruncationDataLoss,
@@ -64,10 +59,19 @@ export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   reorderingWithMaxInFlight,
   allReplicasPowerLossUnflushed,
   keyedPartitioningChangesWhenPartitionsAdded,
-  commitBeforeProcessLoses,
-  processThenCommitDuplicates,
-  exactlyOnceWithMultiExec,
-  redisEverysecPowerLossReplaysOffsets,
+  // Redis persistence.
+  everysecPowerLossWindow,
+  alwaysLosesNothing,
+  appendfsyncNoLoses30s,
+  processCrashVsPowerLoss,
+  rdbOnlyLosesSinceLastSave,
+  bgsaveCowMemoryUnderWrites,
+  bgsaveFailureStopsWrites,
+  aofRewriteCrashKeepsOldFiles,
+  truncatedAofLoadTruncatedYesVsNo,
+  flushallRecoveredByEditingAof,
+  aofAndRdbBothOnAofWins,
+  slowDiskPostponesFsync,
 ];
 
 export function builtinScenario(name: string): ScenarioSpec | undefined {
