@@ -10,8 +10,9 @@
  *     (NetworkClient.handleTimedOutRequests);
  *   - a reset connection fails what was in flight there with
  *     NETWORK_EXCEPTION ("Disconnected from node N").
- * Failed requests are reported newest first, as InFlightRequests.clearAll
- * hands them back. A response that arrives after its request failed is
+ * Failed requests are reported oldest first, in the order they were sent, as
+ * InFlightRequests.clearAll has handed them back since Kafka 1.1 ("Complete
+ * inflight requests in order on disconnect"). A response that arrives after its request failed is
  * dropped, as Kafka drops a response on a closed connection.
  *
  * Connecting: a request to a node without a connection opens one. A node
@@ -187,7 +188,7 @@ export class NetworkClient {
       this.sim.schedule(this.connectionSetupTimeoutMs, `connection setup timeout ${this.self}->${to}`, () => {
         if (this.closed || this.connections.get(to) !== connection || connection.state !== 'connecting') return;
         this.dropConnection(to);
-        this.fail([...connection.held].reverse(), {
+        this.fail([...connection.held], {
           error: 'NETWORK_EXCEPTION',
           message: `Connection to node ${this.nodeName(to)} could not be established. Node may not be available.`,
         });
@@ -284,7 +285,7 @@ export class NetworkClient {
       // Kafka closes the connection: everything in flight to that node fails as timed out.
       const node = head.to;
       this.dropConnection(node);
-      const failed = [...this.pending.values()].filter((e) => e.to === node && e.sentAtMs >= 0).reverse();
+      const failed = [...this.pending.values()].filter((e) => e.to === node && e.sentAtMs >= 0);
       this.fail(failed, { error: 'REQUEST_TIMED_OUT', message: `Disconnected from node ${this.nodeName(node)} due to timeout` });
       if (this.closed) return;
     }
