@@ -353,25 +353,26 @@ export class KafkaCluster {
    * LATEST ⇒ the high watermark, a timestamp ⇒ the first record at or after
    * it, if that record is below the high watermark; otherwise offset -1
    * (Partition.fetchOffsetForTimestamp with lastFetchableOffset). A new leader
-   * whose high watermark is still below the start of its epoch answers LATEST
-   * with OFFSET_NOT_AVAILABLE.
+   * whose high watermark is still below the start of its epoch answers LATEST,
+   * and a timestamp with no record below the high watermark, with
+   * OFFSET_NOT_AVAILABLE.
    */
   listOffsets(tp: TopicPartition, timestampMs: number): ListOffsetsResponse | KafkaError {
     const leader = this.leaderPartition(tp);
     if ('error' in leader) return leader;
     const log = leader.log;
-    if (timestampMs === LATEST_TIMESTAMP) {
-      if (leader.leaderEpochStartOffset > log.highWatermark) {
-        return kafkaError(
-          'OFFSET_NOT_AVAILABLE',
-          `Failed to fetch offsets for partition ${leader.name} with leader epoch ${leader.leaderEpoch} as this partition's high watermark (${log.highWatermark}) is lagging behind the start offset from the beginning of this epoch (${leader.leaderEpochStartOffset}).`,
-        );
-      }
-      return { error: null, offset: log.highWatermark, timestampMs: -1 };
-    }
+    const lagging =
+      leader.leaderEpochStartOffset > log.highWatermark
+        ? kafkaError(
+            'OFFSET_NOT_AVAILABLE',
+            `Failed to fetch offsets for partition ${leader.name} with leader epoch ${leader.leaderEpoch} as this partition's high watermark (${log.highWatermark}) is lagging behind the start offset from the beginning of this epoch (${leader.leaderEpochStartOffset}).`,
+          )
+        : null;
+    if (timestampMs === LATEST_TIMESTAMP) return lagging ?? { error: null, offset: log.highWatermark, timestampMs: -1 };
     if (timestampMs === EARLIEST_TIMESTAMP) return { error: null, offset: log.logStartOffset, timestampMs: -1 };
+    // ReplicaManager.fetchOffset: a record at or past the high watermark, or none, is "no offset", or the lag error.
     const found = log.fetchOffsetByTimestamp(timestampMs);
-    if (found === null || found.offset >= log.highWatermark) return { error: null, offset: -1, timestampMs: -1 };
+    if (found === null || found.offset >= log.highWatermark) return lagging ?? { error: null, offset: -1, timestampMs: -1 };
     return { error: null, offset: found.offset, timestampMs: found.timestampMs };
   }
 
