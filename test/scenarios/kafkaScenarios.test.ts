@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { builtinScenario } from '../../src/scenarios/builtin/index';
 import { runScenario } from '../../src/scenarios/runScenario';
 import type { ScenarioSpec } from '../../src/scenarios/Scenario';
+import { loadScenarioFile } from '../../src/scenarios/scenarioFile';
+import { ScenarioErrors } from '../../src/scenarios/ScenarioError';
 import type { StepSpec } from '../../src/scenarios/Step';
 import { validateScenario } from '../../src/scenarios/validate';
 
@@ -61,4 +63,63 @@ describe('Kafka scenarios: each fails when its rule is broken', () => {
       expect(failedExpectations(spec).length).toBeGreaterThan(0);
     });
   }
+});
+
+const YAML = `name: failover-check
+title: A leader failover with acks=all
+teaches: |
+  A paragraph.
+steps:
+  - kafka-cluster: { brokers: 3 }
+  - create-topic: { name: events, replication-factor: 3, config: { min.insync.replicas: 2 } }
+  - producer: { name: app, config: { acks: all, linger.ms: 0 } }
+  - send: { producer: app, topic: events, value: 'm{n}', count: 3, as: sent }
+  - expect: { that: sent.acked, equals: 3 }
+  - broker-crash: 1
+  - wait-until: { that: leader events-0, equals: 2, within: 15s }
+  - send: { producer: app, topic: events, value: after, as: after }
+  - expect: { that: after.records.0.offset, equals: 3 }
+  - check: { as: audit }
+  - expect: { that: audit.lost, equals: 0 }
+  - expect: { that: committedValues events-0, equals: 'm1,m2,m3,after' }
+  - expect: { that: isr events-0, equals: '2,3' }
+`;
+
+function errorsOf(text: string): string[] {
+  try {
+    loadScenarioFile('s.yaml', text);
+  } catch (error) {
+    if (error instanceof ScenarioErrors) return error.errors.map((e) => e.format());
+    throw error;
+  }
+  return [];
+}
+
+describe('Kafka steps in YAML', () => {
+  it('a scenario file runs a cluster, a producer, a crash and the checkers', () => {
+    const result = runScenario(loadScenarioFile('s.yaml', YAML));
+    expect(result.failure).toBeNull();
+    expect(result.expectations.filter((e) => !e.passed)).toEqual([]);
+    const narration = result.narration.map((l) => l.text);
+    expect(narration).toContain('controller: broker 2 elected leader of events-0 in epoch 1, ISR [2,3] (broker 1 fenced (session expired))');
+    expect(narration).toContain('app: acknowledged 3 record(s) [m1, m2, m3] of events-0 at offsets 0..2 (acks=all)');
+  });
+
+  it('bad settings, producer configs, fault values, counts and checker names are errors with file:line, before anything runs', () => {
+    const errors = errorsOf(
+      YAML.replace('kafka-cluster: { brokers: 3 }', 'kafka-cluster: { brokers: 3, follower-truncation: epochs }')
+        .replace('linger.ms: 0 }', 'linger.ms: 0, lingr.ms: 5 }')
+        .replace("value: 'm{n}', count: 3", "value: 'm{n}', count: -3")
+        .replace('broker-crash: 1', 'network: { kind: partition }')
+        .replace('check: { as: audit }', 'check: { checkers: [no-data-loss], as: audit }'),
+    );
+    expect(errors).toEqual([
+      "s.yaml:6:34: 'follower-truncation' must be one of leader-epoch, high-watermark; got 'epochs'",
+      expect.stringMatching(/^s\.yaml:8:5: ConfigException: Unknown producer configuration 'lingr\.ms'\. Did you mean 'linger\.ms'\?/),
+      "s.yaml:9:58: 'count' must be at least 1, got -3",
+      "s.yaml:10:15: no earlier step saves a result named 'sent' (add 'as: sent' to the step that produces it)",
+      "s.yaml:11:5: network fault 'partition': 'between' must be an endpoint name or a non-empty list of names",
+      expect.stringMatching(/^s\.yaml:15:5: unknown checker 'no-data-loss'; checkers: no-acked-write-lost, /),
+    ]);
+  });
 });
