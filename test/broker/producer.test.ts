@@ -130,7 +130,8 @@ describe('producer client: retries, duplicates and order', () => {
 
   it('a stale leader answers NOT_LEADER_OR_FOLLOWER; the producer refreshes its metadata and retries on the new leader', () => {
     const { sim, cluster } = clusterFixture({ topicConfig: { 'min.insync.replicas': 2 } });
-    const producer = cluster.createProducer({ 'linger.ms': 0, acks: 'all' });
+    // No periodic refresh: only errors and disconnects make the producer ask again.
+    const producer = cluster.createProducer({ 'linger.ms': 0, acks: 'all', 'metadata.max.age.ms': 3_600_000 });
     producer.send({ topic: 't', value: 'a' });
     sim.advance(100);
     cluster.shutdown(1); // leadership moves to broker 2

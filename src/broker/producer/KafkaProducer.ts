@@ -256,5 +256,8 @@ export class KafkaProducer implements NetworkEndpoint, SenderHost {
 
   disconnected(peer: string, sinceMs: number): void {
     this.client.disconnected(peer, sinceMs);
+    // DefaultMetadataUpdater.handleServerDisconnect: "The disconnect may be the result of stale metadata".
+    this.metadata.requestUpdate();
+    this.sender.wakeup();
   }
 }
