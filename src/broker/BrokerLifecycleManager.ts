@@ -2,17 +2,26 @@
  * A broker process's conversation with the controller (Kafka's
  * `BrokerLifecycleManager`): register with a new incarnation id, then
  * heartbeat every `broker.heartbeat.interval.ms` with how far the broker has
- * applied the metadata log. A refused registration (the old incarnation's
- * session is still valid) is retried every heartbeat interval. The first
- * heartbeat after the broker caught up with the metadata log is sent at once,
- * and is the one that unfences it. For a controlled shutdown the heartbeats
- * ask to shut down until the controller says the broker may.
+ * applied the metadata log. The first heartbeat after the broker caught up
+ * with the metadata log is sent at once, and is the one that unfences it. For
+ * a controlled shutdown the heartbeats ask to shut down until the controller
+ * says the broker may.
+ *
+ * A request to the controller times out after half the session timeout
+ * (`broker.session.timeout.ms` / 2, capped by `controller.socket.timeout.ms`;
+ * KAFKA-14392), counted from its creation, so the time spent waiting for a
+ * connection counts too (NodeToControllerRequestThread). A failed or refused request (the old incarnation's session is
+ * still valid: DUPLICATE_BROKER_REGISTRATION) is retried after an exponential
+ * backoff of 100 ms doubling up to the session timeout, ±2%
+ * (`resendExponentialBackoff`); a success resets it.
  */
+import type { Rng } from '../sim/Rng';
 import type { Simulation, Timer } from '../sim/Simulation';
 import type { ResolvedBrokerConfig } from './BrokerConfig';
+import { exponentialBackoffMs, type ExponentialBackoffOptions } from './exponentialBackoff';
 import type { MetadataCache } from './MetadataCache';
 import type { NetworkClient } from './NetworkClient';
-import type { BrokerHeartbeatResponseBody, BrokerRegistrationResponseBody, MetadataRecord } from './protocol';
+import type { BrokerHeartbeatResponseBody, BrokerRegistrationResponseBody, MetadataRecord, ResponseBody } from './protocol';
 
 export interface LifecycleHost {
   readonly sim: Simulation;
@@ -26,6 +35,9 @@ export interface LifecycleHost {
   onShutdownApproved(): void;
 }
 
+/** controller.socket.timeout.ms (default). */
+const CONTROLLER_SOCKET_TIMEOUT_MS = 30_000;
+
 export class BrokerLifecycleManager {
   brokerEpoch = -1;
   /** As the controller last said. */
@@ -36,10 +48,18 @@ export class BrokerLifecycleManager {
   private registered = false;
   private inFlight = false;
   private timer: Timer | undefined;
+  private failedAttempts = 0;
+  private readonly backoff: ExponentialBackoffOptions;
+  private readonly requestTimeoutMs: number;
+  private readonly rng: Rng;
 
   constructor(host: LifecycleHost, incarnationId: number) {
     this.host = host;
     this.incarnationId = incarnationId;
+    const sessionMs = host.config.brokerSessionTimeoutMs;
+    this.backoff = { initialMs: 100, multiplier: 2, maxMs: sessionMs, jitter: 0.02 };
+    this.requestTimeoutMs = Math.min(CONTROLLER_SOCKET_TIMEOUT_MS, Math.trunc(sessionMs / 2));
+    this.rng = host.sim.rng.fork(`broker-${host.brokerId}/lifecycle/${incarnationId}`);
   }
 
   get isRegistered(): boolean {
@@ -73,6 +93,34 @@ export class BrokerLifecycleManager {
     if (this.fenced && this.caughtUp && !this.inFlight && !this.wantShutDown) this.scheduleNext(0);
   }
 
+  /** Send to the controller; `requestTimeoutMs` after now the request fails as timed out, sent or not. */
+  private sendToController(build: Parameters<NetworkClient['send']>[1], handler: (body: ResponseBody | null) => void): void {
+    this.inFlight = true;
+    let done = false;
+    let timer: Timer | undefined;
+    const finish = (body: ResponseBody | null): void => {
+      if (done) return;
+      done = true;
+      this.host.sim.cancel(timer);
+      this.inFlight = false;
+      handler(body);
+    };
+    const correlationId = this.host.client.send(this.host.controllerEndpoint, build, (body, failure) => finish(failure === null ? body : null), this.requestTimeoutMs);
+    // Sent now: the client's request timeout is the deadline. Waiting for a connection: this one is.
+    if (done || this.host.client.isConnected(this.host.controllerEndpoint)) return;
+    timer = this.host.schedule(this.requestTimeoutMs, `broker ${this.host.brokerId} controller request timeout`, () => {
+      timer = undefined;
+      this.host.client.abandon(correlationId);
+      finish(null);
+    });
+  }
+
+  /** scheduleNextCommunicationAfterFailure. */
+  private retryAfterFailure(): void {
+    this.scheduleNext(exponentialBackoffMs(this.backoff, this.failedAttempts, this.rng));
+    this.failedAttempts++;
+  }
+
   private scheduleNext(delayMs: number): void {
     this.host.sim.cancel(this.timer);
     this.timer = this.host.schedule(delayMs, `broker ${this.host.brokerId} ${this.registered ? 'heartbeat' : 'registration'}`, () => {
@@ -83,31 +131,26 @@ export class BrokerLifecycleManager {
   }
 
   private sendRegistration(): void {
-    this.inFlight = true;
-    this.host.client.send(
-      this.host.controllerEndpoint,
+    this.sendToController(
       (correlationId) => ({ kind: 'broker-registration', correlationId, brokerId: this.host.brokerId, incarnationId: this.incarnationId }),
-      (body, failure) => {
-        this.inFlight = false;
+      (body) => {
         const response = body as BrokerRegistrationResponseBody | null;
-        if (failure !== null || response === null || response.error !== null) {
-          this.scheduleNext(this.host.config.brokerHeartbeatIntervalMs);
+        if (response === null || response.error !== null) {
+          this.retryAfterFailure();
           return;
         }
+        this.failedAttempts = 0;
         this.registered = true;
         this.brokerEpoch = response.brokerEpoch;
         this.fenced = true;
         if (this.host.sim.trace.active) this.host.sim.trace.emit('broker.registered', { broker: this.host.brokerId, brokerEpoch: response.brokerEpoch });
         this.scheduleNext(0);
       },
-      this.host.config.brokerHeartbeatIntervalMs,
     );
   }
 
   private sendHeartbeat(): void {
-    this.inFlight = true;
-    this.host.client.send(
-      this.host.controllerEndpoint,
+    this.sendToController(
       (correlationId) => ({
         kind: 'broker-heartbeat',
         correlationId,
@@ -116,17 +159,16 @@ export class BrokerLifecycleManager {
         currentMetadataOffset: this.host.metadata.nextOffset,
         wantShutDown: this.wantShutDown,
       }),
-      (body, failure) => {
-        this.inFlight = false;
+      (body) => {
         const response = body as BrokerHeartbeatResponseBody | null;
-        if (failure !== null || response === null) {
-          this.scheduleNext(this.host.config.brokerHeartbeatIntervalMs);
+        if (response === null) {
+          this.retryAfterFailure();
           return;
         }
         if (response.error !== null) {
           // The controller no longer knows this incarnation: register again.
           this.registered = false;
-          this.scheduleNext(this.host.config.brokerHeartbeatIntervalMs);
+          this.retryAfterFailure();
           return;
         }
         this.fenced = response.isFenced;
@@ -136,9 +178,9 @@ export class BrokerLifecycleManager {
           return;
         }
         const catchUpNow = this.fenced && this.caughtUp && !response.isCaughtUp && !this.wantShutDown;
+        this.failedAttempts = 0;
         this.scheduleNext(catchUpNow ? 0 : this.host.config.brokerHeartbeatIntervalMs);
       },
-      this.host.config.brokerHeartbeatIntervalMs,
     );
   }
 }

@@ -27,7 +27,8 @@
  *
  * Timeouts use one timer for the whole client: requests are kept in deadline
  * order and the timer is armed for the earliest, so a busy client does not
- * fill the event queue with cancelled timers.
+ * fill the event queue with cancelled timers; a timer that fires before the
+ * earliest deadline finds nothing due and re-arms.
  */
 import { assert } from '../sim/assert';
 import type { Simulation, Timer } from '../sim/Simulation';
@@ -157,6 +158,21 @@ export class NetworkClient {
     this.fail(failed, { error: 'NETWORK_EXCEPTION', message: `Disconnected from node ${this.nodeName(peer)}` });
   }
 
+  /**
+   * Give up on a request without calling its handler (a caller's own deadline
+   * passed): one still waiting for its connection is never sent, a response
+   * to one already sent is dropped.
+   */
+  abandon(correlationId: number): void {
+    const entry = this.pending.get(correlationId);
+    if (entry === undefined || entry.done) return;
+    this.complete(entry);
+    const held = this.connections.get(entry.to)?.held;
+    if (held === undefined) return;
+    const i = held.indexOf(entry);
+    if (i >= 0) held.splice(i, 1);
+  }
+
   /** The process died: forget everything, answer nothing. */
   close(): void {
     this.closed = true;
@@ -255,12 +271,11 @@ export class NetworkClient {
   private arm(): void {
     this.skipDone();
     const head = this.deadlines[this.deadlineHead];
-    if (head === undefined) {
-      this.sim.cancel(this.timer);
-      this.timer = undefined;
-      return;
-    }
-    if (this.timer !== undefined && this.timer.atMs === head.deadlineMs && !this.timer.cancelled) return;
+    // A timer already armed at or before the earliest deadline stays: when it fires early it finds
+    // nothing due and re-arms, so a client sending a request every few seconds (heartbeats,
+    // fetches) arms about one timer per timeout instead of one per request.
+    if (head === undefined) return;
+    if (this.timer !== undefined && !this.timer.cancelled && this.timer.atMs <= head.deadlineMs) return;
     this.sim.cancel(this.timer);
     this.timer = this.sim.at(Math.max(head.deadlineMs, this.sim.nowMs), `request timeouts ${this.self}`, () => this.expire());
   }

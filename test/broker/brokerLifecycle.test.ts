@@ -69,6 +69,26 @@ describe('broker lifecycle (xstate machine through pure transition())', () => {
   });
 });
 
+describe('broker sessions with the controller', () => {
+  it('a broker cut off from the controller is fenced when its session expires, and unfenced within seconds of the heal', () => {
+    const { sim, cluster } = clusterFixture();
+    sim.advance(10_000);
+    cluster.applyNetworkFault({ kind: 'partition', between: 'broker-2', and: ['controller'] });
+    sim.advance(20_000);
+    cluster.applyNetworkFault({ kind: 'heal' });
+    sim.advance(10_000);
+    const events = sim.trace.records.filter((r) => (r.type === 'controller.fence' || r.type === 'controller.unfence') && r.broker === 2);
+    expect(events.map((r) => r.type)).toEqual(['controller.fence', 'controller.unfence']);
+    const fencedAfterCutMs = events[0]!.t - sim.startMs - 10_000;
+    const unfencedAfterHealMs = events[1]!.t - sim.startMs - 30_000;
+    // The last heartbeat got through just before the cut; broker.session.timeout.ms is 9 s.
+    expect(fencedAfterCutMs).toBeGreaterThan(5_000);
+    expect(fencedAfterCutMs).toBeLessThanOrEqual(9_100);
+    // Retries every 4.5 s plus a backoff that has grown to ~1.6 s: through within a few seconds.
+    expect(unfencedAfterHealMs).toBeLessThan(5_000);
+  });
+});
+
 describe('replication-offset-checkpoint', () => {
   it("Kafka's text format: version 0, a count, then 'topic partition offset' lines (topics may contain dashes)", () => {
     const text = encodeHighWatermarks(new Map([['orders-eu-1', 17], ['orders-eu-0', 42]]));
