@@ -42,6 +42,8 @@ export interface BrokerOptions {
   readonly config: ResolvedBrokerConfig;
   readonly network: ClusterNetwork;
   readonly allocateProducerId: () => number;
+  /** Passed to each process: how FindCoordinator creates __consumer_offsets. */
+  readonly autoCreateTopic?: (name: string) => void;
 }
 
 export class Broker implements NetworkEndpoint {
@@ -55,6 +57,7 @@ export class Broker implements NetworkEndpoint {
   private readonly sim: Simulation;
   private readonly network: ClusterNetwork;
   private readonly allocateProducerId: () => number;
+  private readonly autoCreateTopic: ((name: string) => void) | undefined;
   private readonly logs = new Map<string, UnifiedLog>();
   /** The same logs by topic and partition index (lookups without building a name). */
   private readonly logsByTopic = new Map<string, UnifiedLog[]>();
@@ -74,6 +77,7 @@ export class Broker implements NetworkEndpoint {
     this.config = options.config;
     this.network = options.network;
     this.allocateProducerId = options.allocateProducerId;
+    this.autoCreateTopic = options.autoCreateTopic;
     this.defaultLogConfig = brokerDefaultLogConfig(this.settings);
     this.disk = new SimDisk({ host: this.host, sim: options.sim, rng: options.sim.rng.fork(`disk/${this.host}`) });
     this.disk.mkdir(LOG_DIR);
@@ -177,6 +181,7 @@ export class Broker implements NetworkEndpoint {
       config: this.config,
       incarnationId: this.incarnations,
       allocateProducerId: this.allocateProducerId,
+      autoCreateTopic: this.autoCreateTopic,
       onShutdownApproved: () => this.fire({ type: 'SHUTDOWN_COMPLETE' }),
     });
     this.network.processStarted(this.host);

@@ -16,6 +16,8 @@
  * An unknown key is an error that names the valid ones (Kafka would only
  * log it), so a typo in a scenario cannot silently test the defaults.
  */
+import { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './group/GroupCoordinator';
+import { DEFAULT_OFFSETS_TOPIC_PARTITIONS } from './group/coordinatorPartition';
 import { KafkaConfigError } from './kafkaConfigError';
 import { LONG_MAX_VALUE, type BrokerLogSettings } from './LogConfig';
 
@@ -36,7 +38,20 @@ export interface ReplicationSettings {
   readonly 'producer.id.expiration.check.interval.ms'?: number;
 }
 
-export type BrokerSettings = BrokerLogSettings & ReplicationSettings;
+/** The group coordinator's settings (GroupCoordinatorConfig). */
+export interface GroupCoordinatorSettings {
+  readonly 'offsets.topic.replication.factor'?: number;
+  readonly 'offsets.topic.num.partitions'?: number;
+  readonly 'offsets.topic.segment.bytes'?: number;
+  readonly 'offsets.retention.minutes'?: number;
+  readonly 'offsets.retention.check.interval.ms'?: number;
+  readonly 'offsets.commit.timeout.ms'?: number;
+  readonly 'group.initial.rebalance.delay.ms'?: number;
+  readonly 'group.min.session.timeout.ms'?: number;
+  readonly 'group.max.session.timeout.ms'?: number;
+}
+
+export type BrokerSettings = BrokerLogSettings & ReplicationSettings & GroupCoordinatorSettings;
 
 export type FollowerTruncation = 'leader-epoch' | 'high-watermark';
 export const FOLLOWER_TRUNCATIONS: readonly FollowerTruncation[] = ['leader-epoch', 'high-watermark'];
@@ -70,6 +85,15 @@ export interface ResolvedBrokerConfig {
   readonly version: BrokerVersion;
   /** The 3.7 rule (see the module comment). */
   readonly highWatermarkMinIsrRule: boolean;
+  /**
+   * `offsets.topic.replication.factor` as set, or null when it was not: Kafka's
+   * default is 3, and KafkaCluster picks min(3, brokers) (see there).
+   */
+  readonly offsetsTopicReplicationFactor: number | null;
+  readonly offsetsTopicNumPartitions: number;
+  readonly offsetsTopicSegmentBytes: number;
+  readonly offsetCommitTimeoutMs: number;
+  readonly groupCoordinator: GroupCoordinatorConfig;
 }
 
 type Kind = 'int' | 'long' | 'boolean';
@@ -108,6 +132,15 @@ const KEYS: ReadonlyMap<string, { kind: Kind; min?: number }> = new Map<string, 
   ['unclean.leader.election.interval.ms', { kind: 'long', min: 1 }],
   ['producer.id.expiration.ms', { kind: 'int', min: 1 }],
   ['producer.id.expiration.check.interval.ms', { kind: 'int', min: 1 }],
+  ['offsets.topic.replication.factor', { kind: 'int', min: 1 }],
+  ['offsets.topic.num.partitions', { kind: 'int', min: 1 }],
+  ['offsets.topic.segment.bytes', { kind: 'int', min: 1 }],
+  ['offsets.retention.minutes', { kind: 'int', min: 1 }],
+  ['offsets.retention.check.interval.ms', { kind: 'long', min: 1 }],
+  ['offsets.commit.timeout.ms', { kind: 'int', min: 1 }],
+  ['group.initial.rebalance.delay.ms', { kind: 'int', min: 0 }],
+  ['group.min.session.timeout.ms', { kind: 'int', min: 0 }],
+  ['group.max.session.timeout.ms', { kind: 'int', min: 0 }],
 ]);
 
 export const BROKER_CONFIG_KEYS: readonly string[] = [...KEYS.keys()];
@@ -167,5 +200,16 @@ export function resolveBrokerConfig(settings: BrokerSettings, options: Replicati
     followerTruncation,
     version,
     highWatermarkMinIsrRule: version !== '3.6',
+    offsetsTopicReplicationFactor: settings['offsets.topic.replication.factor'] ?? null,
+    offsetsTopicNumPartitions: settings['offsets.topic.num.partitions'] ?? DEFAULT_OFFSETS_TOPIC_PARTITIONS,
+    offsetsTopicSegmentBytes: settings['offsets.topic.segment.bytes'] ?? 104_857_600,
+    offsetCommitTimeoutMs: settings['offsets.commit.timeout.ms'] ?? 5_000,
+    groupCoordinator: {
+      'group.initial.rebalance.delay.ms': settings['group.initial.rebalance.delay.ms'] ?? DEFAULT_GROUP_COORDINATOR_CONFIG['group.initial.rebalance.delay.ms'],
+      'group.min.session.timeout.ms': settings['group.min.session.timeout.ms'] ?? DEFAULT_GROUP_COORDINATOR_CONFIG['group.min.session.timeout.ms'],
+      'group.max.session.timeout.ms': settings['group.max.session.timeout.ms'] ?? DEFAULT_GROUP_COORDINATOR_CONFIG['group.max.session.timeout.ms'],
+      'offsets.retention.minutes': settings['offsets.retention.minutes'] ?? DEFAULT_GROUP_COORDINATOR_CONFIG['offsets.retention.minutes'],
+      'offsets.retention.check.interval.ms': settings['offsets.retention.check.interval.ms'] ?? DEFAULT_GROUP_COORDINATOR_CONFIG['offsets.retention.check.interval.ms'],
+    },
   };
 }

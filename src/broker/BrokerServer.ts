@@ -13,6 +13,13 @@
  * flush of a segment that just rolled, and producer-id expiry
  * (`producer.id.expiration.check.interval.ms`).
  *
+ * It also serves consumers (Fetch below the high watermark, ListOffsets:
+ * ConsumerReads) and coordinates the consumer groups of the
+ * `__consumer_offsets` partitions it leads (GroupApis, GroupMetadataManager).
+ * Operations that wait for a partition to change (a consumer's long poll, a
+ * coordinator's append waiting for the ISR) are checked after every message
+ * the broker handles and every metadata change it applies.
+ *
  * Every timer it schedules checks that the process is still alive, so a
  * crash needs no bookkeeping of timers.
  */
@@ -21,13 +28,17 @@ import type { Broker } from './Broker';
 import type { ResolvedBrokerConfig } from './BrokerConfig';
 import { BrokerLifecycleManager, type LifecycleHost } from './BrokerLifecycleManager';
 import type { ClusterNetwork, NetworkEndpoint } from './ClusterNetwork';
+import { ConsumerReads } from './ConsumerReads';
 import { CONTROLLER_ENDPOINT } from './Controller';
+import { GroupApis } from './group/GroupApis';
+import { GroupMetadataManager } from './group/GroupMetadataManager';
+import { HighWatermarkWaiters } from './HighWatermarkWaiters';
 import { writeHighWatermarkCheckpoint } from './HighWatermarkCheckpoint';
 import { LONG_MAX_VALUE, DEFAULT_INITIAL_TASK_DELAY_MS, DEFAULT_RETENTION_CHECK_INTERVAL_MS, type LogConfig } from './LogConfig';
 import { MetadataCache } from './MetadataCache';
 import { NetworkClient } from './NetworkClient';
 import { NO_LEADER } from './partitionElection';
-import type { InitProducerIdRequest, KafkaMessage, MetadataRecord, MetadataRequest, TopicMetadata } from './protocol';
+import { CONSUMER_REPLICA_ID, type InitProducerIdRequest, type KafkaMessage, type MetadataRecord, type MetadataRequest, type TopicMetadata } from './protocol';
 import { ReplicaManager, type ReplicaManagerHost } from './ReplicaManager';
 import type { TopicPartition, UnifiedLog } from './UnifiedLog';
 
@@ -40,6 +51,8 @@ export interface BrokerServerOptions {
   readonly allocateProducerId: () => number;
   /** Called when the controller approves a controlled shutdown. */
   readonly onShutdownApproved: () => void;
+  /** Create an internal topic through the controller (FindCoordinator's auto-creation of __consumer_offsets). */
+  readonly autoCreateTopic?: (name: string) => void;
 }
 
 export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, LifecycleHost {
@@ -52,6 +65,12 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
   readonly replicaManager: ReplicaManager;
   readonly lifecycle: BrokerLifecycleManager;
   readonly controllerEndpoint = CONTROLLER_ENDPOINT;
+  /** Delayed consumer fetches and coordinator appends waiting for a partition to change. */
+  readonly waiters: HighWatermarkWaiters;
+  readonly consumerReads: ConsumerReads;
+  /** The group coordinator of the __consumer_offsets partitions this broker leads. */
+  readonly groups: GroupMetadataManager;
+  readonly groupApis: GroupApis;
   private alive = true;
   private readonly broker: Broker;
   private readonly network: ClusterNetwork;
@@ -73,6 +92,33 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
     this.client = new NetworkClient({ sim: this.sim, network: this.network, self: this.endpoint, requestTimeoutMs: this.config.replicaSocketTimeoutMs });
     this.replicaManager = new ReplicaManager(this);
     this.lifecycle = new BrokerLifecycleManager(this, options.incarnationId);
+    this.waiters = new HighWatermarkWaiters((d, l, r) => this.schedule(d, l, r), this.sim);
+    this.consumerReads = new ConsumerReads(this);
+    const autoCreateTopic = options.autoCreateTopic;
+    this.groups = new GroupMetadataManager({
+      sim: this.sim,
+      brokerId: this.brokerId,
+      config: this.config,
+      metadata: this.metadata,
+      replicaManager: this.replicaManager,
+      waiters: this.waiters,
+      // Member ids must differ between runs of the process, so the stream is per incarnation.
+      rng: this.sim.rng.fork(`group-coordinator/broker-${this.brokerId}/${options.incarnationId}`),
+      schedule: (d, l, r) => this.schedule(d, l, r),
+      every: (period, name, task, initialDelayMs) => this.every(period, name, task, initialDelayMs),
+    });
+    this.groupApis = new GroupApis({
+      sim: this.sim,
+      brokerId: this.brokerId,
+      metadata: this.metadata,
+      groups: this.groups,
+      isAlive: () => this.alive,
+      send: (to, message) => this.send(to, message),
+      autoCreateTopic: (name) => {
+        // AutoTopicCreationManager sends CreateTopics to the controller: it happens after this request.
+        if (autoCreateTopic !== undefined) this.schedule(0, `auto-create ${name}`, () => autoCreateTopic(name));
+      },
+    });
   }
 
   get isAlive(): boolean {
@@ -100,6 +146,7 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
     }
     this.every(config.producerIdExpirationCheckIntervalMs, 'PeriodicProducerExpirationCheck', () => this.removeExpiredProducers());
     for (const log of this.broker.allLogs()) this.watchRolls(log);
+    this.groups.startup();
   }
 
   /** Register with the controller (after recovery). */
@@ -120,6 +167,7 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
   /** The process dies: nothing it scheduled or promised happens any more. */
   kill(): void {
     this.alive = false;
+    this.waiters.clear();
     for (const task of this.tasks) task.stop();
     this.client.close();
     this.replicaManager.shutdown();
@@ -148,13 +196,36 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
 
   receive(from: string, message: KafkaMessage): void {
     if (!this.alive) return;
+    this.dispatch(from, message);
+    // Whatever this message changed (a high watermark, a leader) may complete waiting operations.
+    if (this.alive) this.waiters.check();
+  }
+
+  private dispatch(from: string, message: KafkaMessage): void {
     switch (message.kind) {
       case 'response':
         return this.client.receive(message);
       case 'produce':
         return this.replicaManager.handleProduce(from, message);
       case 'fetch':
+        if (message.replicaId === CONSUMER_REPLICA_ID) return this.consumerReads.handleFetch(from, message);
         return this.replicaManager.handleFetch(from, message);
+      case 'list-offsets':
+        return this.consumerReads.handleListOffsets(from, message);
+      case 'find-coordinator':
+        return this.groupApis.handleFindCoordinator(from, message);
+      case 'join-group':
+        return this.groupApis.handleJoinGroup(from, message);
+      case 'sync-group':
+        return this.groupApis.handleSyncGroup(from, message);
+      case 'heartbeat':
+        return this.groupApis.handleHeartbeat(from, message);
+      case 'leave-group':
+        return this.groupApis.handleLeaveGroup(from, message);
+      case 'offset-commit':
+        return this.groupApis.handleOffsetCommit(from, message);
+      case 'offset-fetch':
+        return this.groupApis.handleOffsetFetch(from, message);
       case 'offsets-for-leader-epoch':
         return this.replicaManager.handleOffsetsForLeaderEpoch(from, message);
       case 'metadata':
@@ -175,7 +246,9 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
   applyMetadata(records: readonly MetadataRecord[]): void {
     const delta = this.metadata.apply(records);
     this.replicaManager.applyDelta(delta);
+    this.groups.onMetadata(delta);
     this.lifecycle.onMetadataApplied();
+    if (this.alive) this.waiters.check();
   }
 
   onShutdownApproved(): void {

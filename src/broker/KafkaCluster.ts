@@ -18,6 +18,16 @@
  * has not yet taken over, with NOT_LEADER_OR_FOLLOWER. Producer clients with
  * Kafka's semantics (`createProducer`) talk over the network.
  *
+ * Consumers (`createConsumer`) and their groups also talk over the network:
+ * the group coordinator is the leader of the group's `__consumer_offsets`
+ * partition, a topic created by the first FindCoordinator. Its replication
+ * factor is `offsets.topic.replication.factor`. Kafka's default is 3, which
+ * a cluster of fewer brokers cannot place: every FindCoordinator then fails
+ * with COORDINATOR_NOT_AVAILABLE and no group ever forms (the quickstart's
+ * server.properties sets it to 1 for that reason). Left unset, faultline uses
+ * min(3, brokers), the quickstart's choice on one broker and Kafka's on
+ * three or more; set it to 3 explicitly to see the real rule.
+ *
  * Replica placement follows the classic round robin with a fixed start
  * (partition p leads on the (p mod n)-th live broker, its followers on the
  * next ones), so layouts are the same for every seed.
@@ -34,6 +44,11 @@ import { KafkaAdminError, kafkaError, type KafkaError } from './errors';
 import { topicLogConfig, type LogConfig, type TopicConfigOverrides } from './LogConfig';
 import type { Partition } from './Partition';
 import { KafkaProducer } from './producer/KafkaProducer';
+import { KafkaConsumer } from './consumer/KafkaConsumer';
+import { parseConsumerConfig } from './consumer/ConsumerConfig';
+import { OFFSETS_TOPIC, offsetsPartitionFor } from './group/coordinatorPartition';
+import { describeConsumerGroup, groupPartitionRows, type GroupPartitionRow, type GroupState } from './group/describeGroup';
+import type { GroupMetadataManager } from './group/GroupMetadataManager';
 import { ReplicationCheckers, type CheckerName } from './ReplicationCheckers';
 import { parseProducerConfig, type ProducerClientVersion } from './ProducerConfig';
 import type { LogRecord, RecordInput } from './recordBatch';
@@ -97,6 +112,8 @@ export class KafkaCluster {
   private readonly fetchObservers: FetchObserver[] = [];
   private readonly producers = new Map<string, KafkaProducer>();
   private readonly producerObservers: ((producer: KafkaProducer) => void)[] = [];
+  private readonly consumers = new Map<string, KafkaConsumer>();
+  private consumerSequence = 0;
 
   constructor(options: KafkaClusterOptions) {
     this.sim = options.sim;
@@ -115,6 +132,7 @@ export class KafkaCluster {
         config: this.config,
         network: this.network,
         allocateProducerId: () => this.controller.allocateProducerId(),
+        autoCreateTopic: (name) => this.autoCreateInternalTopic(name),
       });
       this.brokers.set(id, broker);
     }
@@ -272,6 +290,7 @@ export class KafkaCluster {
    */
   halt(): void {
     for (const producer of this.producers.values()) if (!producer.isClosed()) producer.close();
+    for (const consumer of this.consumers.values()) if (!consumer.isClosed()) consumer.crash();
     for (const broker of this.brokers.values()) broker.halt();
     this.controller.halt();
   }
@@ -311,6 +330,99 @@ export class KafkaCluster {
     for (const producer of this.producers.values()) observer(producer);
   }
 
+  // ---- consumers and groups -----------------------------------------------------
+
+  /**
+   * A consumer client on the cluster's network, configured with Kafka's keys
+   * (ConsumerConfig.ts; a bad value throws Kafka's ConfigException). Its
+   * endpoint is its `client.id` (default `consumer-<group>-<n>`). A consumer
+   * created with the client.id of a crashed or closed one replaces it, as a
+   * restarted process would.
+   */
+  createConsumer(config: Readonly<Record<string, unknown>> = {}, options: { clientHost?: string } = {}): KafkaConsumer {
+    const parsed = parseConsumerConfig(config, { clientIdSequence: this.consumerSequence + 1 });
+    const existing = this.consumers.get(parsed.clientId);
+    assert(existing === undefined || existing.isClosed(), () => `a running consumer with client.id '${parsed.clientId}' already exists`);
+    this.consumerSequence++;
+    const consumer = new KafkaConsumer({
+      sim: this.sim,
+      network: this.network,
+      config: parsed,
+      bootstrapBrokers: this.brokerIds,
+      clientHost: options.clientHost ?? `/10.0.1.${this.consumerSequence}`,
+    });
+    this.consumers.delete(parsed.clientId);
+    this.consumers.set(parsed.clientId, consumer);
+    return consumer;
+  }
+
+  consumer(clientId: string): KafkaConsumer | undefined {
+    return this.consumers.get(clientId);
+  }
+
+  allConsumers(): KafkaConsumer[] {
+    return [...this.consumers.values()];
+  }
+
+  /**
+   * AutoTopicCreationManager for __consumer_offsets, as the first
+   * FindCoordinator triggers it. Refused (with a trace) while fewer brokers
+   * are registered than the replication factor; the next FindCoordinator
+   * tries again.
+   */
+  autoCreateInternalTopic(name: string): void {
+    assert(name === OFFSETS_TOPIC, () => `no auto-creation for internal topic ${name}`);
+    if (this.topics.has(name)) return;
+    const replicationFactor = this.config.offsetsTopicReplicationFactor ?? Math.min(3, this.brokers.size);
+    try {
+      this.createTopic(name, {
+        partitions: this.config.offsetsTopicNumPartitions,
+        replicationFactor,
+        // cleanup.policy=compact is not modelled: nothing is deleted by retention (see GroupMetadataManager).
+        config: { 'segment.bytes': this.config.offsetsTopicSegmentBytes, 'retention.ms': -1 },
+      });
+    } catch (error) {
+      if (!(error instanceof KafkaAdminError)) throw error;
+      if (this.sim.trace.active) {
+        this.sim.trace.emit('group.offsets-topic-refused', {
+          topic: name,
+          replicationFactor,
+          exception: error.exception,
+          message: `${error.message} (offsets.topic.replication.factor=${replicationFactor}${this.config.offsetsTopicReplicationFactor === null ? ', faultline default min(3, brokers)' : ''})`,
+        });
+      }
+    }
+  }
+
+  /** The broker coordinating a group now: the live leader of its offsets partition that has loaded it, or null. */
+  groupCoordinatorFor(groupId: string): { readonly brokerId: number; readonly groups: GroupMetadataManager } | null {
+    const topic = this.topics.get(OFFSETS_TOPIC);
+    if (topic === undefined) return null;
+    const view = topic.partitions[offsetsPartitionFor(groupId, topic.partitions.length)]!;
+    if (!view.hasLeader) return null;
+    const server = this.broker(view.leaderId).server;
+    if (server === null || !server.isAlive) return null;
+    return server.groups.groupStatus(groupId).ok ? { brokerId: view.leaderId, groups: server.groups } : null;
+  }
+
+  /** DescribeGroups + OffsetFetch + ListOffsets(latest), as kafka-consumer-groups --describe gathers them. */
+  describeGroup(groupId: string): { state: GroupState; coordinator: number | null; rows: GroupPartitionRow[]; text: { stdout: string[]; stderr: string[] } } {
+    const found = this.groupCoordinatorFor(groupId);
+    if (found === null) {
+      const stderr = [`Error: Executing consumer group command failed due to org.apache.kafka.common.errors.CoordinatorNotAvailableException: The coordinator is not available.`];
+      return { state: 'Dead', coordinator: null, rows: [], text: { stdout: [], stderr } };
+    }
+    const coordinator = found.groups.coordinator;
+    const description = coordinator.describe(groupId);
+    const committed = new Map([...coordinator.fetchOffsets(groupId)].map(([tp, c]) => [tp, c.offset]));
+    const rows = groupPartitionRows(groupId, description.members, committed, (topic, partition) => {
+      const listed = this.listOffsets({ topic, partition }, LATEST_TIMESTAMP);
+      return listed.error === null ? listed.offset : null;
+    });
+    const state = description.state === 'Dead' && committed.size === 0 ? 'Dead' : description.state;
+    return { state, coordinator: found.brokerId, rows, text: describeConsumerGroup(groupId, state, rows) };
+  }
+
   // ---- data plane -----------------------------------------------------------
 
   /**
@@ -324,7 +436,10 @@ export class KafkaCluster {
     const result = leader.appendRecordsToLeader({ topic: tp.topic, partition: tp.partition, records, uniform: null, producer: null }, 1);
     if ('error' in result) return result;
     assert(result.kind === 'appended', 'a batch without a producer id cannot be a duplicate');
-    this.leaderServer(tp)?.replicaManager.afterDirectAppend(leader);
+    const server = this.leaderServer(tp);
+    server?.replicaManager.afterDirectAppend(leader);
+    // The high watermark may have moved (a single-replica ISR): waiting consumer fetches can complete.
+    server?.waiters.check();
     return result.info;
   }
 

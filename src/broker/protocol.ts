@@ -21,6 +21,24 @@
  *   AlterPartition        brokerId brokerEpoch topic partition leaderEpoch partitionEpoch newIsr
  *                           ⇒ error leader leaderEpoch isr partitionEpoch
  *
+ * and the client APIs of consumers and their groups (the classic protocol):
+ *
+ *   Fetch (consumer)      replicaId=-1, as above; read below the high watermark
+ *   ListOffsets           replicaId [topic partition timestamp currentLeaderEpoch]
+ *                           ⇒ [topic partition error offset timestamp leaderEpoch]
+ *   FindCoordinator       keyType=group key  ⇒ error nodeId
+ *   JoinGroup             groupId memberId groupInstanceId sessionTimeoutMs rebalanceTimeoutMs
+ *                         protocolType [protocol topics] reason
+ *                           ⇒ error generationId protocolName leader memberId [memberId groupInstanceId topics]
+ *   SyncGroup             groupId memberId generationId [memberId assignment]  ⇒ error assignment
+ *   Heartbeat             groupId memberId generationId  ⇒ error
+ *   LeaveGroup            groupId [memberId reason]  ⇒ error
+ *   OffsetCommit          groupId memberId generationId [topic partition offset]  ⇒ [topic partition error]
+ *   OffsetFetch           groupId [topic partition] requireStable  ⇒ error [topic partition offset error]
+ *
+ * Kafka takes a client's id and host from the request header and the
+ * connection; here JoinGroup carries them.
+ *
  * and one push without a response: the controller sends every new metadata
  * record to every registered broker (`metadata-records`), which is what a
  * KRaft broker's fetch from the metadata log returns. A broker that misses a
@@ -37,6 +55,8 @@ import type { KafkaErrorCode } from './errors';
 import type { LogConfig } from './LogConfig';
 import type { BatchProducerInfo, RecordInput, StoredBatch } from './recordBatch';
 import type { UniformBatch } from './UnifiedLog';
+import type { GroupProtocol, JoinGroupMember, MemberAssignment } from './group/GroupCoordinator';
+import type { GroupApiErrorCode } from './group/groupErrors';
 
 import type { Acks } from './ProducerConfig';
 
@@ -84,6 +104,8 @@ export interface FetchPartition {
   readonly partition: number;
   readonly fetchOffset: number;
   readonly currentLeaderEpoch: number;
+  /** A consumer's max.partition.fetch.bytes (followers use the request's maxBytes). */
+  readonly partitionMaxBytes?: number;
 }
 
 export interface FetchRequest {
@@ -184,6 +206,169 @@ export interface InitProducerIdResponseBody {
   readonly error: KafkaErrorCode | null;
   readonly producerId: number;
   readonly producerEpoch: number;
+}
+
+// ---- consumers: list offsets --------------------------------------------------------
+
+/** A Fetch or ListOffsets from a client rather than a follower (FetchRequest.CONSUMER_REPLICA_ID). */
+export const CONSUMER_REPLICA_ID = -1;
+
+export interface ListOffsetsPartition {
+  readonly topic: string;
+  readonly partition: number;
+  /** -2 earliest, -1 latest, or a timestamp in ms. */
+  readonly timestampMs: number;
+  readonly currentLeaderEpoch: number;
+}
+
+export interface ListOffsetsRequest {
+  readonly kind: 'list-offsets';
+  readonly correlationId: number;
+  readonly replicaId: number;
+  readonly partitions: readonly ListOffsetsPartition[];
+}
+
+export interface ListOffsetsPartitionResponse {
+  readonly topic: string;
+  readonly partition: number;
+  readonly error: KafkaErrorCode | null;
+  readonly message: string | null;
+  /** -1 when no record qualifies. */
+  readonly offset: number;
+  readonly timestampMs: number;
+  readonly leaderEpoch: number;
+}
+
+export interface ListOffsetsResponseBody {
+  readonly api: 'list-offsets';
+  readonly partitions: readonly ListOffsetsPartitionResponse[];
+}
+
+// ---- group coordination (the classic protocol) ---------------------------------------
+
+export interface FindCoordinatorRequest {
+  readonly kind: 'find-coordinator';
+  readonly correlationId: number;
+  readonly keyType: 'group';
+  readonly key: string;
+}
+
+export interface FindCoordinatorResponseBody {
+  readonly api: 'find-coordinator';
+  readonly error: GroupApiErrorCode | null;
+  /** -1 with an error. */
+  readonly nodeId: number;
+}
+
+export interface JoinGroupRequestMessage {
+  readonly kind: 'join-group';
+  readonly correlationId: number;
+  readonly groupId: string;
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+  readonly clientId: string;
+  readonly clientHost: string;
+  readonly sessionTimeoutMs: number;
+  readonly rebalanceTimeoutMs: number;
+  readonly protocolType: string;
+  readonly protocols: readonly GroupProtocol[];
+  readonly reason: string | null;
+}
+
+export interface JoinGroupResponseBody {
+  readonly api: 'join-group';
+  readonly error: GroupApiErrorCode | null;
+  readonly generationId: number;
+  readonly protocolName: string | null;
+  readonly leaderId: string | null;
+  readonly memberId: string;
+  readonly members: readonly JoinGroupMember[];
+}
+
+export interface SyncGroupRequestMessage {
+  readonly kind: 'sync-group';
+  readonly correlationId: number;
+  readonly groupId: string;
+  readonly memberId: string;
+  readonly generationId: number;
+  /** From the leader only: memberId ⇒ partitions. */
+  readonly assignments: readonly { readonly memberId: string; readonly assignment: MemberAssignment }[];
+}
+
+export interface SyncGroupResponseBody {
+  readonly api: 'sync-group';
+  readonly error: GroupApiErrorCode | null;
+  readonly assignment: MemberAssignment;
+}
+
+export interface HeartbeatRequestMessage {
+  readonly kind: 'heartbeat';
+  readonly correlationId: number;
+  readonly groupId: string;
+  readonly memberId: string;
+  readonly generationId: number;
+}
+
+export interface HeartbeatResponseBody {
+  readonly api: 'heartbeat';
+  readonly error: GroupApiErrorCode | null;
+}
+
+export interface LeaveGroupRequestMessage {
+  readonly kind: 'leave-group';
+  readonly correlationId: number;
+  readonly groupId: string;
+  readonly members: readonly { readonly memberId: string; readonly reason: string | null }[];
+}
+
+export interface LeaveGroupResponseBody {
+  readonly api: 'leave-group';
+  readonly error: GroupApiErrorCode | null;
+}
+
+export interface OffsetCommitPartition {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+export interface OffsetCommitRequestMessage {
+  readonly kind: 'offset-commit';
+  readonly correlationId: number;
+  readonly groupId: string;
+  /** '' and -1 for a consumer outside group management. */
+  readonly memberId: string;
+  readonly generationId: number;
+  readonly partitions: readonly OffsetCommitPartition[];
+}
+
+export interface OffsetCommitResponseBody {
+  readonly api: 'offset-commit';
+  readonly partitions: readonly { readonly topic: string; readonly partition: number; readonly error: GroupApiErrorCode | null }[];
+}
+
+export interface OffsetFetchRequestMessage {
+  readonly kind: 'offset-fetch';
+  readonly correlationId: number;
+  readonly groupId: string;
+  /** null: every partition the group has committed. */
+  readonly partitions: readonly { readonly topic: string; readonly partition: number }[] | null;
+  readonly requireStable: boolean;
+}
+
+export interface OffsetFetchPartitionResponse {
+  readonly topic: string;
+  readonly partition: number;
+  /** -1 when the group has no committed offset for it. */
+  readonly offset: number;
+  readonly error: GroupApiErrorCode | null;
+}
+
+export interface OffsetFetchResponseBody {
+  readonly api: 'offset-fetch';
+  /** A group-level error (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, ...). */
+  readonly error: GroupApiErrorCode | null;
+  readonly partitions: readonly OffsetFetchPartitionResponse[];
 }
 
 // ---- broker ⇄ controller ---------------------------------------------------------
@@ -299,7 +484,15 @@ export type KafkaRequest =
   | InitProducerIdRequest
   | BrokerRegistrationRequest
   | BrokerHeartbeatRequest
-  | AlterPartitionRequest;
+  | AlterPartitionRequest
+  | ListOffsetsRequest
+  | FindCoordinatorRequest
+  | JoinGroupRequestMessage
+  | SyncGroupRequestMessage
+  | HeartbeatRequestMessage
+  | LeaveGroupRequestMessage
+  | OffsetCommitRequestMessage
+  | OffsetFetchRequestMessage;
 
 export type ResponseBody =
   | ProduceResponseBody
@@ -309,7 +502,15 @@ export type ResponseBody =
   | InitProducerIdResponseBody
   | BrokerRegistrationResponseBody
   | BrokerHeartbeatResponseBody
-  | AlterPartitionResponseBody;
+  | AlterPartitionResponseBody
+  | ListOffsetsResponseBody
+  | FindCoordinatorResponseBody
+  | JoinGroupResponseBody
+  | SyncGroupResponseBody
+  | HeartbeatResponseBody
+  | LeaveGroupResponseBody
+  | OffsetCommitResponseBody
+  | OffsetFetchResponseBody;
 
 export interface KafkaResponse {
   readonly kind: 'response';

@@ -37,6 +37,8 @@ import type { Rng } from '../../sim/Rng';
 import type { Timer } from '../../sim/Simulation';
 import type { Trace } from '../../sim/Trace';
 import type { GroupState } from './describeGroup';
+import type { GroupApiErrorCode } from './groupErrors';
+import type { GroupMetadataValue, StoredMember } from './offsetsTopicRecords';
 
 export type GroupErrorCode =
   | 'MEMBER_ID_REQUIRED'
@@ -85,6 +87,8 @@ export interface JoinGroupRequest {
   readonly rebalanceTimeoutMs: number;
   readonly protocols: readonly GroupProtocol[];
   readonly reason?: string;
+  /** 'consumer' for Kafka consumers (the default). */
+  readonly protocolType?: string;
 }
 
 export interface JoinGroupMember {
@@ -94,7 +98,7 @@ export interface JoinGroupMember {
 }
 
 export interface JoinGroupResult {
-  readonly error: GroupErrorCode | null;
+  readonly error: GroupApiErrorCode | null;
   readonly memberId: string;
   readonly generationId: number;
   readonly protocolName: string | null;
@@ -114,7 +118,7 @@ export interface SyncGroupRequest {
 }
 
 export interface SyncGroupResult {
-  readonly error: GroupErrorCode | null;
+  readonly error: GroupApiErrorCode | null;
   readonly assignment: MemberAssignment;
 }
 
@@ -161,6 +165,25 @@ interface Group {
   syncTimer: Timer | undefined;
   /** "topic-partition" ⇒ committed offset. */
   readonly offsets: Map<string, CommittedOffset>;
+  /** Null until a member joins: a group of standalone consumers that only commits offsets. */
+  protocolType: string | null;
+  /** "topic-partition" ⇒ commits appended to the log and not yet acknowledged (GroupMetadata.pendingOffsetCommits). */
+  readonly pendingOffsetCommits: Map<string, number>;
+}
+
+/**
+ * Where a coordinator persists what it must not forget when it moves to
+ * another broker (GroupMetadataManager.storeGroup / storeOffsets): appends
+ * to the group's __consumer_offsets partition, acknowledged once replicated.
+ * `done` gets null, or the error the waiting members are answered with.
+ * Without a store (unit tests of the protocol alone) everything is
+ * acknowledged at once.
+ */
+export interface GroupStore {
+  storeGroup(groupId: string, value: GroupMetadataValue, done: (error: GroupApiErrorCode | null) => void): void;
+  storeOffsets(groupId: string, offsets: ReadonlyMap<string, CommittedOffset>, done: (error: GroupApiErrorCode | null) => void): void;
+  /** Tombstones for expired offsets and, with `group`, for the group itself; nobody waits for them (acks=0). */
+  storeTombstones(groupId: string, partitions: readonly string[], group: boolean): void;
 }
 
 /** The scheduling and tracing the coordinator needs; a Simulation provides them. */
@@ -178,6 +201,7 @@ export interface GroupCoordinatorOptions {
   readonly config?: Partial<GroupCoordinatorConfig>;
   /** Which broker hosts it, for traces. */
   readonly brokerId?: number;
+  readonly store?: GroupStore;
 }
 
 const VALID_PREVIOUS: Record<GroupState, readonly GroupState[]> = {
@@ -194,11 +218,13 @@ export class GroupCoordinator {
   private readonly rng: Rng;
   private readonly brokerId: number;
   private readonly groups = new Map<string, Group>();
+  private readonly store: GroupStore | null;
 
   constructor(options: GroupCoordinatorOptions) {
     this.kernel = options.kernel;
     this.rng = options.rng;
     this.brokerId = options.brokerId ?? -1;
+    this.store = options.store ?? null;
     this.config = { ...DEFAULT_GROUP_COORDINATOR_CONFIG, ...options.config };
   }
 
@@ -285,6 +311,7 @@ export class GroupCoordinator {
     };
     if (group.state === 'PreparingRebalance' && group.generationId === 0) group.newMemberAdded = true;
     if (group.leaderId === null) group.leaderId = member.memberId;
+    group.protocolType ??= request.protocolType ?? 'consumer';
     group.members.set(member.memberId, member);
     this.trace('group.member-added', group, { member: member.memberId, clientId: member.clientId });
     // New members cannot heartbeat yet: their JoinGroup times out instead.
@@ -379,6 +406,9 @@ export class GroupCoordinator {
       group.protocolName = null;
       this.transition(group, 'Empty');
       this.trace('group.empty', group, { generation: group.generationId });
+      // If this write fails, the previous generation comes back after a failover and its members
+      // simply time out (GroupCoordinator.onCompleteJoin: "we just warn").
+      this.store?.storeGroup(group.groupId, this.snapshot(group), () => {});
       return;
     }
     group.protocolName = this.selectProtocol(group);
@@ -454,18 +484,34 @@ export class GroupCoordinator {
         member.awaitingSync = respond;
         group.pendingSync.delete(member.memberId);
         if (group.leaderId === member.memberId) {
-          const assignments = request.assignments ?? new Map();
-          for (const m of group.members.values()) m.assignment = assignments.get(m.memberId) ?? [];
-          this.transition(group, 'Stable');
-          this.trace('group.stable', group, {
-            generation: group.generationId,
-            assignment: Object.fromEntries([...group.members.values()].map((m) => [m.memberId, m.assignment.map((p) => `${p.topic}-${p.partition}`)])),
-          });
-          for (const m of group.members.values()) {
-            const waiting = m.awaitingSync;
-            m.awaitingSync = null;
-            waiting?.({ error: null, assignment: m.assignment });
-          }
+          const given = request.assignments ?? new Map<string, MemberAssignment>();
+          const assignments = new Map([...group.members.keys()].map((id) => [id, given.get(id) ?? []]));
+          const generation = group.generationId;
+          // GroupCoordinator.doSyncGroup: the assignment is persisted first; members learn it once it is replicated.
+          const complete = (error: GroupApiErrorCode | null): void => {
+            if (group.state !== 'CompletingRebalance' || group.generationId !== generation || this.groups.get(group.groupId) !== group) return;
+            if (error !== null) {
+              this.trace('group.store-failed', group, { generation, error });
+              this.propagateAssignmentError(group, error);
+              this.maybePrepareRebalance(group, `Error when storing group assignment during SyncGroup (member: ${member.memberId})`);
+              return;
+            }
+            for (const m of group.members.values()) m.assignment = assignments.get(m.memberId) ?? [];
+            this.transition(group, 'Stable');
+            this.trace('group.stable', group, {
+              generation: group.generationId,
+              assignment: Object.fromEntries([...group.members.values()].map((m) => [m.memberId, m.assignment.map((p) => `${p.topic}-${p.partition}`)])),
+            });
+            for (const m of group.members.values()) {
+              const waiting = m.awaitingSync;
+              m.awaitingSync = null;
+              waiting?.({ error: null, assignment: m.assignment });
+              // propagateAssignment: the session starts again once the assignment is out.
+              if (waiting !== null) this.scheduleExpiry(group, m, m.sessionTimeoutMs);
+            }
+          };
+          if (this.store === null) complete(null);
+          else this.store.storeGroup(group.groupId, this.snapshot(group, assignments), complete);
         }
         return;
       }
@@ -519,62 +565,212 @@ export class GroupCoordinator {
 
   // ---- offsets --------------------------------------------------------------------
 
-  /** validateOffsetCommit + doCommitOffsets: null when the commit is accepted. */
-  commitOffsets(request: OffsetCommitRequest): GroupErrorCode | null {
-    let group = this.groups.get(request.groupId);
-    if (group === undefined) {
-      if (request.generationId >= 0 || request.memberId !== UNKNOWN_MEMBER_ID) return 'ILLEGAL_GENERATION';
-      group = this.newGroup(request.groupId);
+  /**
+   * GroupCoordinator.handleCommitOffsets: validateOffsetCommit, then
+   * doCommitOffsets, which appends the offsets to the log; they enter the
+   * cache (and `respond` gets null) only once that append is replicated.
+   * Meanwhile the partitions have pending commits (OffsetFetch with
+   * require_stable answers UNSTABLE_OFFSET_COMMIT for them).
+   */
+  commitOffsets(request: OffsetCommitRequest, respond: (error: GroupApiErrorCode | null) => void): void {
+    const validation = this.validateOffsetCommit(request);
+    if ('error' in validation) return respond(validation.error);
+    const group = validation.group;
+    const nowMs = this.kernel.nowMs;
+    const offsets = new Map<string, CommittedOffset>();
+    for (const [tp, offset] of [...request.offsets].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+      offsets.set(tp, { offset, metadata: '', commitTimestampMs: nowMs });
     }
-    if (group.state === 'Dead') return 'COORDINATOR_NOT_AVAILABLE';
-    if (!(request.generationId < 0 && group.state === 'Empty')) {
-      if (request.generationId >= 0 || request.memberId !== UNKNOWN_MEMBER_ID) {
-        const member = group.members.get(request.memberId);
-        if (member === undefined) return 'UNKNOWN_MEMBER_ID';
-        if (request.generationId !== group.generationId) return 'ILLEGAL_GENERATION';
-        if (group.state === 'CompletingRebalance') return 'REBALANCE_IN_PROGRESS';
-        this.scheduleExpiry(group, member, member.sessionTimeoutMs);
-      } else if (group.state !== 'Empty') {
-        return 'UNKNOWN_MEMBER_ID';
+    for (const tp of offsets.keys()) group.pendingOffsetCommits.set(tp, (group.pendingOffsetCommits.get(tp) ?? 0) + 1);
+    const complete = (error: GroupApiErrorCode | null): void => {
+      for (const tp of offsets.keys()) {
+        const n = (group.pendingOffsetCommits.get(tp) ?? 1) - 1;
+        if (n <= 0) group.pendingOffsetCommits.delete(tp);
+        else group.pendingOffsetCommits.set(tp, n);
       }
-    }
-    for (const [tp, offset] of [...request.offsets].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      group.offsets.set(tp, { offset, metadata: '', commitTimestampMs: this.kernel.nowMs });
-    }
-    this.trace('group.commit', group, { member: request.memberId, generation: request.generationId, offsets: Object.fromEntries(request.offsets) });
-    return null;
+      // GroupMetadata.onOffsetCommitAppend: a failed append leaves the cache as it was.
+      if (error === null && this.groups.get(group.groupId) === group) {
+        for (const [tp, committed] of offsets) group.offsets.set(tp, committed);
+        this.trace('group.commit', group, { member: request.memberId, generation: request.generationId, offsets: Object.fromEntries(request.offsets) });
+      } else if (error !== null) {
+        this.trace('group.commit-failed', group, { member: request.memberId, generation: request.generationId, error, offsets: Object.fromEntries(request.offsets) });
+      }
+      respond(error);
+    };
+    if (this.store === null) complete(null);
+    else this.store.storeOffsets(group.groupId, offsets, complete);
   }
 
-  /** OffsetFetch: the committed offsets of a group (all, or the given partitions). */
+  /** GroupCoordinator.validateOffsetCommit (with the group created for a standalone consumer's first commit). */
+  private validateOffsetCommit(request: OffsetCommitRequest): { group: Group } | { error: GroupErrorCode } {
+    let group = this.groups.get(request.groupId);
+    if (group === undefined) {
+      if (request.generationId >= 0 || request.memberId !== UNKNOWN_MEMBER_ID) return { error: 'ILLEGAL_GENERATION' };
+      group = this.newGroup(request.groupId);
+    }
+    if (group.state === 'Dead') return { error: 'COORDINATOR_NOT_AVAILABLE' };
+    if (request.generationId < 0 && group.state === 'Empty') return { group };
+    if (request.generationId >= 0 || request.memberId !== UNKNOWN_MEMBER_ID) {
+      const member = group.members.get(request.memberId);
+      if (member === undefined) return { error: 'UNKNOWN_MEMBER_ID' };
+      if (request.generationId !== group.generationId) return { error: 'ILLEGAL_GENERATION' };
+      if (group.state === 'CompletingRebalance') return { error: 'REBALANCE_IN_PROGRESS' };
+      // A commit counts as a heartbeat.
+      this.scheduleExpiry(group, member, member.sessionTimeoutMs);
+      return { group };
+    }
+    return group.state === 'Empty' ? { group } : { error: 'UNKNOWN_MEMBER_ID' };
+  }
+
+  /** OffsetFetch: the committed offsets of a group (all of them). */
   fetchOffsets(groupId: string): ReadonlyMap<string, CommittedOffset> {
     return this.groups.get(groupId)?.offsets ?? new Map();
   }
 
+  /** True while a commit for this partition is being appended (OffsetFetch's UNSTABLE_OFFSET_COMMIT). */
+  hasPendingOffsetCommit(groupId: string, tp: string): boolean {
+    return (this.groups.get(groupId)?.pendingOffsetCommits.get(tp) ?? 0) > 0;
+  }
+
   /**
-   * GroupMetadataManager.cleanupGroupMetadata: offsets of a consumer group
-   * expire `offsets.retention.minutes` after the group became Empty (KIP-211);
-   * a group that never had members expires each offset from its commit time.
-   * Returns the partitions whose offsets were removed.
+   * GroupMetadataManager.cleanupGroupMetadata with GroupMetadata.removeExpiredOffsets:
+   *   - a consumer group that is Empty expires its offsets
+   *     `offsets.retention.minutes` after it became Empty (KIP-211);
+   *   - a Stable consumer group expires, from their commit time, the offsets
+   *     of topics no member subscribes to any more (KIP-496);
+   *   - a group of standalone consumers (never joined) expires each offset
+   *     from its commit time.
+   * Offsets with a commit in flight stay. An Empty group left without
+   * offsets is Dead and removed. Tombstones for what was removed go to the
+   * log. Returns the partitions whose offsets were removed.
    */
   expireOffsets(): { groupId: string; partitions: string[] }[] {
     const retentionMs = this.config['offsets.retention.minutes'] * 60_000;
     const now = this.kernel.nowMs;
     const expired: { groupId: string; partitions: string[] }[] = [];
-    for (const group of this.groups.values()) {
-      if (group.state !== 'Empty') continue;
-      const usedGroupManagement = group.generationId > 0 || group.protocolName !== null;
+    for (const group of [...this.groups.values()]) {
+      let base: ((committed: CommittedOffset) => number) | null = null;
+      let subscribed: ReadonlySet<string> = new Set();
+      if (group.protocolType !== null && group.state === 'Empty') base = () => group.stateSinceMs;
+      else if (group.protocolType === 'consumer' && group.state === 'Stable') {
+        base = (committed) => committed.commitTimestampMs;
+        subscribed = new Set([...group.members.values()].flatMap((m) => protocolTopics(m, group.protocolName!)));
+      } else if (group.protocolType === null) base = (committed) => committed.commitTimestampMs;
       const partitions: string[] = [];
-      for (const [tp, committed] of group.offsets) {
-        const base = usedGroupManagement ? group.stateSinceMs : committed.commitTimestampMs;
-        if (now - base >= retentionMs) partitions.push(tp);
+      if (base !== null) {
+        for (const [tp, committed] of group.offsets) {
+          if (subscribed.has(topicOf(tp)) || group.pendingOffsetCommits.has(tp)) continue;
+          if (now - base(committed) >= retentionMs) partitions.push(tp);
+        }
       }
       for (const tp of partitions) group.offsets.delete(tp);
       if (partitions.length > 0) {
         expired.push({ groupId: group.groupId, partitions });
         this.trace('group.offsets-expired', group, { partitions, retentionMs });
       }
+      const dead = group.state === 'Empty' && group.offsets.size === 0 && group.pendingOffsetCommits.size === 0;
+      if (dead) {
+        this.transition(group, 'Dead');
+        this.groups.delete(group.groupId);
+        this.trace('group.dead', group, { reason: 'empty with no offsets left' });
+      }
+      if (partitions.length > 0 || dead) this.store?.storeTombstones(group.groupId, partitions, dead);
     }
     return expired;
+  }
+
+  // ---- loading and unloading (a coordinator moving between brokers) ------------------------
+
+  /**
+   * GroupMetadataManager.loadGroupsAndOffsets + GroupCoordinator.onGroupLoaded:
+   * a group as the log left it. With members it is Stable in its last
+   * generation and every member gets a fresh session; without, it is Empty
+   * since the recorded timestamp. `metadata` is null for a group of
+   * standalone consumers that only committed offsets.
+   */
+  loadGroup(groupId: string, metadata: GroupMetadataValue | null, offsets: ReadonlyMap<string, CommittedOffset>): void {
+    assert(!this.groups.has(groupId), () => `group ${groupId} is already loaded`);
+    const group = this.newGroup(groupId);
+    for (const [tp, committed] of offsets) group.offsets.set(tp, committed);
+    if (metadata === null) return;
+    group.protocolType = metadata.protocolType;
+    group.generationId = metadata.generation;
+    group.protocolName = metadata.protocol;
+    group.leaderId = metadata.leader;
+    group.stateSinceMs = metadata.currentStateTimestampMs;
+    for (const stored of metadata.members) {
+      const member: Member = {
+        memberId: stored.memberId,
+        groupInstanceId: stored.groupInstanceId,
+        clientId: stored.clientId,
+        clientHost: stored.clientHost,
+        sessionTimeoutMs: stored.sessionTimeoutMs,
+        rebalanceTimeoutMs: stored.rebalanceTimeoutMs,
+        protocols: [{ name: metadata.protocol ?? '', topics: stored.topics }],
+        assignment: stored.assignment,
+        awaitingJoin: null,
+        awaitingSync: null,
+        heartbeatTimer: undefined,
+        isNew: false,
+      };
+      group.members.set(member.memberId, member);
+    }
+    if (group.members.size > 0) {
+      group.state = 'Stable';
+      for (const member of group.members.values()) this.scheduleExpiry(group, member, member.sessionTimeoutMs);
+    }
+    this.trace('group.loaded', group, { state: group.state, generation: group.generationId, members: [...group.members.keys()], offsets: group.offsets.size });
+  }
+
+  /**
+   * GroupCoordinator.onGroupUnloaded: this broker no longer coordinates the
+   * group. Members waiting in JoinGroup or SyncGroup are told NOT_COORDINATOR
+   * and every timer stops.
+   */
+  unloadGroup(groupId: string): void {
+    const group = this.groups.get(groupId);
+    if (group === undefined) return;
+    this.groups.delete(groupId);
+    this.kernel.cancel(group.joinTimer);
+    this.kernel.cancel(group.syncTimer);
+    for (const timer of group.pendingMembers.values()) this.kernel.cancel(timer);
+    for (const member of group.members.values()) {
+      this.kernel.cancel(member.heartbeatTimer);
+      const join = member.awaitingJoin;
+      const sync = member.awaitingSync;
+      member.awaitingJoin = null;
+      member.awaitingSync = null;
+      join?.(joinError('NOT_COORDINATOR', member.memberId));
+      sync?.({ error: 'NOT_COORDINATOR', assignment: [] });
+    }
+    group.state = 'Dead';
+    this.trace('group.unloaded', group, {});
+  }
+
+  hasGroup(groupId: string): boolean {
+    return this.groups.has(groupId);
+  }
+
+  /** What storeGroup writes: the generation, its leader and protocol, and every member with its assignment. */
+  private snapshot(group: Group, assignments?: ReadonlyMap<string, MemberAssignment>): GroupMetadataValue {
+    const members: StoredMember[] = [...group.members.values()].map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+      sessionTimeoutMs: m.sessionTimeoutMs,
+      topics: group.protocolName === null ? [] : [...protocolTopics(m, group.protocolName)],
+      assignment: [...(assignments?.get(m.memberId) ?? m.assignment)],
+    }));
+    return {
+      protocolType: group.protocolType ?? 'consumer',
+      generation: group.generationId,
+      protocol: group.protocolName,
+      leader: group.leaderId,
+      currentStateTimestampMs: group.stateSinceMs,
+      members,
+    };
   }
 
   // ---- describe -----------------------------------------------------------------
@@ -618,6 +814,8 @@ export class GroupCoordinator {
       joinTimer: undefined,
       syncTimer: undefined,
       offsets: new Map(),
+      protocolType: null,
+      pendingOffsetCommits: new Map(),
     };
     this.groups.set(groupId, group);
     return group;
@@ -635,6 +833,9 @@ export class GroupCoordinator {
     member.heartbeatTimer = this.kernel.schedule(timeoutMs, `session expiry ${member.memberId}`, () => {
       member.heartbeatTimer = undefined;
       if (group.members.get(member.memberId) !== member) return;
+      // MemberMetadata.hasSatisfiedHeartbeat: a known member waiting in JoinGroup or SyncGroup
+      // needs no heartbeat; the next one is expected once that answer goes out.
+      if (!member.isNew && (member.awaitingJoin !== null || member.awaitingSync !== null)) return;
       this.trace('group.member-expired', group, {
         member: member.memberId,
         reason: member.isNew ? 'its JoinGroup timed out' : `no heartbeat within session.timeout.ms ${member.sessionTimeoutMs}`,
@@ -670,12 +871,13 @@ export class GroupCoordinator {
     }
   }
 
-  private propagateAssignmentError(group: Group, error: GroupErrorCode): void {
+  private propagateAssignmentError(group: Group, error: GroupApiErrorCode): void {
     for (const member of group.members.values()) {
       member.assignment = [];
       const waiting = member.awaitingSync;
       member.awaitingSync = null;
       waiting?.({ error, assignment: [] });
+      if (waiting !== null) this.scheduleExpiry(group, member, member.sessionTimeoutMs);
     }
   }
 
@@ -710,7 +912,9 @@ export class GroupCoordinator {
 
   private uuid(): string {
     const hex = Array.from({ length: 32 }, () => this.rng.int(0, 15).toString(16)).join('');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    // UUID.randomUUID: version 4, IETF variant (the first digit of the fourth group is 8, 9, a or b).
+    const variant = (8 + (parseInt(hex[16]!, 16) & 3)).toString(16);
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20)}`;
   }
 
   private trace(type: string, group: Group, fields: Record<string, unknown>): void {
@@ -724,6 +928,11 @@ function joinError(error: GroupErrorCode, memberId: string): JoinGroupResult {
 
 function sameProtocols(a: readonly GroupProtocol[], b: readonly GroupProtocol[]): boolean {
   return a.length === b.length && a.every((p, i) => p.name === b[i]!.name && p.topics.join(',') === b[i]!.topics.join(','));
+}
+
+/** "orders-0" ⇒ "orders" (topic names may contain dashes; the partition is the last part). */
+function topicOf(tp: string): string {
+  return tp.slice(0, tp.lastIndexOf('-'));
 }
 
 function protocolTopics(member: Member, protocol: string): readonly string[] {

@@ -308,6 +308,8 @@ export const checkStep = defineStep<{ checkers?: string[]; as?: string }>({
     const lost = checkers.lostRecords();
     let duplicated = 0;
     for (const name of world.kafka.topicNames()) {
+      // Internal topics (__consumer_offsets) hold coordinator records, not application data.
+      if (name.startsWith('__')) continue;
       for (const view of world.kafka.topic(name)!.partitions) {
         const leader = world.kafka.leaderPartition(view.topicPartition);
         if ('error' in leader) continue;

@@ -21,7 +21,12 @@ function setup() {
     coordinator.syncGroup({ groupId: 'g', memberId, generationId, assignments }, (r) => (result = r));
     return () => result;
   };
-  return { sim, coordinator, join, sync };
+  const commit = (request: Parameters<GroupCoordinator['commitOffsets']>[0]) => {
+    let result: string | null | undefined;
+    coordinator.commitOffsets(request, (e) => (result = e));
+    return result;
+  };
+  return { sim, coordinator, join, sync, commit };
 }
 
 /** Join two consumers and complete the rebalance with the range assignor. */
@@ -78,18 +83,18 @@ describe('group coordinator: the classic rebalance protocol', () => {
   });
 
   it('rejects commits from a stale generation and accepts generation -1 only while the group is empty', () => {
-    const { coordinator, idA } = stableGroupOfTwo();
+    const { coordinator, commit, idA } = stableGroupOfTwo();
     const offsets = new Map([['orders-0', 5]]);
-    expect(coordinator.commitOffsets({ groupId: 'g', memberId: idA, generationId: 0, offsets })).toBe('ILLEGAL_GENERATION');
-    expect(coordinator.commitOffsets({ groupId: 'g', memberId: '', generationId: -1, offsets })).toBe('UNKNOWN_MEMBER_ID');
-    expect(coordinator.commitOffsets({ groupId: 'g', memberId: idA, generationId: 1, offsets })).toBeNull();
+    expect(commit({ groupId: 'g', memberId: idA, generationId: 0, offsets })).toBe('ILLEGAL_GENERATION');
+    expect(commit({ groupId: 'g', memberId: '', generationId: -1, offsets })).toBe('UNKNOWN_MEMBER_ID');
+    expect(commit({ groupId: 'g', memberId: idA, generationId: 1, offsets })).toBeNull();
     expect(coordinator.fetchOffsets('g').get('orders-0')!.offset).toBe(5);
-    expect(coordinator.commitOffsets({ groupId: 'standalone', memberId: '', generationId: -1, offsets })).toBeNull();
+    expect(commit({ groupId: 'standalone', memberId: '', generationId: -1, offsets })).toBeNull();
   });
 
   it('offsets expire offsets.retention.minutes after the group became empty, not after the commit', () => {
-    const { sim, coordinator, idA, idB } = stableGroupOfTwo();
-    coordinator.commitOffsets({ groupId: 'g', memberId: idA, generationId: 1, offsets: new Map([['orders-0', 5]]) });
+    const { sim, coordinator, commit, idA, idB } = stableGroupOfTwo();
+    expect(commit({ groupId: 'g', memberId: idA, generationId: 1, offsets: new Map([['orders-0', 5]]) })).toBeNull();
     // An hour of heartbeats keeps the group alive after the commit.
     const beats = sim.every(3000, 'heartbeats', () => {
       for (const id of [idA, idB]) expect(coordinator.heartbeat({ groupId: 'g', memberId: id, generationId: 1 })).toBeNull();
