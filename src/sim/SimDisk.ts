@@ -475,8 +475,16 @@ export class SimDisk {
       this.dirty.delete(inode);
     } else {
       // A partial sync (a background fsync that started before later writes):
-      // the later bytes stay dirty; keep undo records conservatively.
+      // bytes below `upTo` are durable now, so no power loss may roll them
+      // back; overwrites above it can still be undone.
       inode.syncedLength = Math.max(inode.syncedLength, upTo);
+      const kept: { pos: number; bytes: Uint8Array }[] = [];
+      for (const entry of inode.undo) {
+        const end = entry.pos + entry.bytes.length;
+        if (end <= upTo) continue;
+        kept.push(entry.pos >= upTo ? entry : { pos: upTo, bytes: entry.bytes.subarray(upTo - entry.pos) });
+      }
+      inode.undo = kept;
     }
   }
 
@@ -520,12 +528,6 @@ export class SimDisk {
 
   /** Returns true when part of an unsynced tail survived (a torn write). */
   private restoreAfterPowerLoss(inode: Inode): boolean {
-    for (let i = inode.undo.length - 1; i >= 0; i--) {
-      const { pos, bytes } = inode.undo[i]!;
-      this.ensureCapacity(inode, pos + bytes.length);
-      inode.bytes!.set(bytes, pos);
-    }
-    inode.undo.length = 0;
     const unsyncedEnd = inode.length;
     let survived = inode.syncedLength;
     let torn = false;
@@ -537,6 +539,17 @@ export class SimDisk {
       survived = Math.min(unsyncedEnd, cut);
       torn = survived > inode.syncedLength;
     }
+    // Writeback goes in file order: when part of the tail reached the disk, so
+    // did every overwrite before it, and nothing is rolled back. Otherwise the
+    // overwritten synced bytes come back as they were.
+    if (!torn) {
+      for (let i = inode.undo.length - 1; i >= 0; i--) {
+        const { pos, bytes } = inode.undo[i]!;
+        this.ensureCapacity(inode, pos + bytes.length);
+        inode.bytes!.set(bytes, pos);
+      }
+    }
+    inode.undo.length = 0;
     if (inode.bytes !== null && inode.bytes.length > survived) inode.bytes.fill(0, survived);
     inode.length = survived;
     inode.syncedLength = survived;
