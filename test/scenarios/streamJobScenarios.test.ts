@@ -47,6 +47,15 @@ describe('stream-job scenarios fail when the rule they teach is broken', () => {
     expect(failed).toContain('carriesOn.lost is at least 1');
   });
 
+  it('torn-aof-splits-multi-exec: with appendfsync always nothing acknowledged is left to tear', () => {
+    const failed = failedExpectations(
+      variant('torn-aof-splits-multi-exec', (step) =>
+        step.kind === 'redis-server' && step.args.host === 'cache' ? { ...step, args: { ...step.args, config: { appendonly: 'yes', appendfsync: 'always' } } } : step,
+      ),
+    );
+    expect(failed).toContain('delivery.duplicated is at least 1');
+  });
+
   it('offset-store-in-redis: with a long retention the stored offset stays valid', () => {
     const failed = failedExpectations(
       variant('offset-store-in-redis', (step) => (step.kind === 'kafka-cluster' ? { ...step, args: { ...step.args, config: { 'log.retention.minutes': 600 } } } : step)),

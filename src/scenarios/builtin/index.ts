@@ -33,6 +33,7 @@ import offsetStoreInRedis from './offsetStoreInRedis';
 import processThenCommitDuplicates from './processThenCommitDuplicates';
 import exactlyOnceWithMultiExec from './exactlyOnceWithMultiExec';
 import redisEverysecPowerLossReplaysOffsets from './redisEverysecPowerLossReplaysOffsets';
+import tornAofSplitsMultiExec from './tornAofSplitsMultiExec';
 
 export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   // Offsets kept in Redis: the stream job and its delivery semantics.
@@ -41,6 +42,7 @@ export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   processThenCommitDuplicates,
   exactlyOnceWithMultiExec,
   redisEverysecPowerLossReplaysOffsets,
+  tornAofSplitsMultiExec,
   // Kafka storage: segments, indexes, retention, offsets.
   retentionDeletesUnderStoredOffset,
   partitionsAddedWhileOffsetsStored,
