@@ -16,7 +16,7 @@
  * a record never counted was lost, one counted twice was duplicated.
  */
 import type { RedisClient } from '../redis/RedisClient';
-import { fromUtf8 } from '../redis/RedisValue';
+import { fromUtf8, toUtf8 } from '../redis/RedisValue';
 import type { Reply } from '../redis/reply';
 import { correctOffsets, type OutOfRangePolicy, type PartitionDecision } from './offsetCorrection';
 import { OffsetStoreError, RedisOffsetStore } from './RedisOffsetStore';
@@ -216,15 +216,23 @@ export function measureDelivery(redis: RedisClient, resultsKey: string, expected
     for (let i = 0; i + 1 < reply.items.length; i += 2) {
       const id = reply.items[i]!;
       const count = reply.items[i + 1]!;
-      if (id.kind === 'bulk' && count.kind === 'bulk') counts.set(id.value, Number(count.value));
+      if (id.kind === 'bulk' && count.kind === 'bulk') counts.set(toUtf8(id.value), Number(toUtf8(count.value)));
     }
   }
+  return countDelivery(counts, expectedIds);
+}
+
+/**
+ * The same comparison over counts already read (record id ⇒ times
+ * processed), wherever they were kept.
+ */
+export function countDelivery(processed: ReadonlyMap<string, number>, expectedIds: Iterable<string>): DeliveryReport {
+  const counts = new Map(processed);
   let expected = 0;
   let processedOnce = 0;
   let lost = 0;
   let duplicated = 0;
-  for (const rawId of expectedIds) {
-    const id = fromUtf8(rawId);
+  for (const id of expectedIds) {
     expected++;
     const n = counts.get(id) ?? 0;
     if (n === 0) lost++;
@@ -232,5 +240,7 @@ export function measureDelivery(redis: RedisClient, resultsKey: string, expected
     else duplicated += n - 1;
     counts.delete(id);
   }
-  return { expected, processedOnce, lost, duplicated, unexpected: counts.size };
+  let unexpected = 0;
+  for (const n of counts.values()) if (n > 0) unexpected++;
+  return { expected, processedOnce, lost, duplicated, unexpected };
 }

@@ -145,6 +145,48 @@ export class ScenarioBuilder {
     return this.step('check-delivery', args);
   }
 
+  /** A consumer application in a group (see steps/consumerSteps.ts): `{ name, group, topics, commit, processing, ... }`. */
+  consumerApp(args: Args): this {
+    return this.step('consumer-app', args);
+  }
+
+  /** A bare consumer client: `consumer('c1', { 'group.id': 'g' }, { subscribe: ['events'] })`. */
+  consumer(name: string, config: Args = {}, args: Args = {}): this {
+    return this.step('consumer', { name, config, ...args });
+  }
+
+  poll(consumer: string, args: Args = {}): this {
+    return this.step('poll', { consumer, ...args });
+  }
+
+  commitSync(consumer: string, args: Args = {}): this {
+    return this.step('commit-sync', { consumer, ...args });
+  }
+
+  commitAsync(consumer: string, args: Args = {}): this {
+    return this.step('commit-async', { consumer, ...args });
+  }
+
+  seek(consumer: string, partition: string, args: Args): this {
+    return this.step('seek', { consumer, partition, ...args });
+  }
+
+  consumerCrash(name: string): this {
+    return this.step('consumer-crash', { name });
+  }
+
+  consumerRestart(name: string): this {
+    return this.step('consumer-restart', { name });
+  }
+
+  consumerClose(name: string): this {
+    return this.step('consumer-close', { name });
+  }
+
+  describeGroup(group: string, args: Args = {}): this {
+    return this.step('describe-group', { group, ...args });
+  }
+
   producer(name: string, config: Args = {}, args: Args = {}): this {
     return this.step('producer', { name, config, ...args });
   }

@@ -38,6 +38,16 @@ export interface ExpectationResult {
   readonly location: string | null;
 }
 
+/**
+ * Something whose processing `check-delivery` can count: the topics it reads
+ * and, per record id, how many times it processed it (or why that cannot be
+ * read now).
+ */
+export interface DeliveryTarget {
+  readonly topics: readonly string[];
+  counts(): ReadonlyMap<string, number> | string;
+}
+
 export interface WorldOptions {
   readonly seed: string | number;
   readonly startMs?: number;
@@ -60,6 +70,8 @@ export class World {
   readonly producedValues = new Map<string, string[]>();
   /** Simulated Redis hosts by name, in creation order. */
   readonly redisHosts = new Map<string, RedisHost>();
+  /** Consumer applications (and anything else) `check-delivery` can measure, by name. */
+  readonly deliveryTargets = new Map<string, DeliveryTarget>();
   currentStep = -1;
   private kafkaCluster: KafkaCluster | undefined;
   private brokerIds: number[] = [1];

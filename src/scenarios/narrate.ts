@@ -7,7 +7,8 @@
 import type { TraceRecord } from '../sim/Trace';
 import { formatDuration, formatInstant } from './duration';
 
-type Narrator = (record: TraceRecord) => string;
+/** A sentence, or null when this record is not worth one (a narrator may decide per record). */
+type Narrator = (record: TraceRecord) => string | null;
 
 const narrators = new Map<string, { narrate: Narrator; verbose: boolean }>();
 

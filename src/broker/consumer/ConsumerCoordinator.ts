@@ -84,6 +84,7 @@ interface JoinFuture {
 
 interface CoordinatorRequest {
   abandoned: boolean;
+  correlationId: number;
   readonly fail: (failure: RequestFailure) => void;
 }
 
@@ -186,13 +187,14 @@ export class ConsumerCoordinator {
     return { ready: true, error: null };
   }
 
-  /** When poll() should look again even if nothing arrives (auto-commit, a join backoff, a commit retry). */
+  /** When poll() should look again even if nothing arrives (auto-commit, a join backoff, a commit retry); only later moments count. */
   nextPollWakeupMs(): number {
+    const now = this.host.sim.nowMs;
+    const candidates = [this.joinBackoffUntilMs, this.joinPrepareRetryAtMs];
+    if (this.host.config.enableAutoCommit && this.state === 'STABLE') candidates.push(this.nextAutoCommitMs);
+    if (this.coordinatorUnknown && !this.findInFlight) candidates.push(this.findBackoffUntilMs);
     let next = Infinity;
-    if (this.host.config.enableAutoCommit && this.state === 'STABLE') next = Math.min(next, this.nextAutoCommitMs);
-    if (this.joinBackoffUntilMs > this.host.sim.nowMs) next = Math.min(next, this.joinBackoffUntilMs);
-    if (this.joinPrepareRetryAtMs > this.host.sim.nowMs) next = Math.min(next, this.joinPrepareRetryAtMs);
-    if (this.coordinatorUnknown && !this.findInFlight) next = Math.min(next, Math.max(this.findBackoffUntilMs, this.host.sim.nowMs));
+    for (const at of candidates) if (at > now && at < next) next = at;
     return next;
   }
 
@@ -605,17 +607,23 @@ export class ConsumerCoordinator {
     );
   }
 
-  /** AbstractCoordinator.maybeLeaveGroup: a dynamic member in a group says goodbye, once, and forgets its generation. */
-  maybeLeaveGroup(reason: string): void {
+  /**
+   * AbstractCoordinator.maybeLeaveGroup: a dynamic member in a group says
+   * goodbye, once (no retry), and forgets its generation. `answered` runs
+   * when the LeaveGroup is answered or failed, at once if none was sent.
+   */
+  maybeLeaveGroup(reason: string, answered?: () => void): void {
     const host = this.host;
     if (!this.coordinatorUnknown && this.state !== 'UNJOINED' && this.generation.memberId !== '') {
       const memberId = this.generation.memberId;
       host.trace('consumer.leave', { group: this.groupId, member: memberId, reason });
       this.sendToCoordinator(
         (correlationId) => ({ kind: 'leave-group', correlationId, groupId: this.groupId, members: [{ memberId, reason }] }),
-        () => {},
-        () => {},
+        () => answered?.(),
+        () => answered?.(),
       );
+    } else {
+      answered?.();
     }
     this.resetStateAndRejoin('consumer pro-actively leaving the group', true);
   }
@@ -696,7 +704,10 @@ export class ConsumerCoordinator {
     if (isDisconnected) return;
     const abandoned = [...this.inFlight];
     this.inFlight.clear();
-    for (const request of abandoned) request.abandoned = true;
+    for (const request of abandoned) {
+      request.abandoned = true;
+      this.host.client.abandon(request.correlationId);
+    }
     if (abandoned.length === 0) return;
     this.host.sim.schedule(0, `disconnect coordinator ${this.host.clientId}`, () => {
       if (this.host.isClosed()) return;
@@ -719,9 +730,9 @@ export class ConsumerCoordinator {
       });
       return;
     }
-    const request: CoordinatorRequest = { abandoned: false, fail: onFailure };
+    const request: CoordinatorRequest = { abandoned: false, correlationId: -1, fail: onFailure };
     this.inFlight.add(request);
-    this.host.client.send(
+    request.correlationId = this.host.client.send(
       brokerEndpoint(node),
       build,
       (body, failure) => {

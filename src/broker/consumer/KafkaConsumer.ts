@@ -233,7 +233,9 @@ export class KafkaConsumer implements NetworkEndpoint, ConsumerClientHost {
     if (this.coordinator !== null) wakeAt = Math.min(wakeAt, this.coordinator.nextPollWakeupMs());
     wakeAt = Math.min(wakeAt, this.offsetFetcher.nextResetRetryAtMs());
     if (this.committedRetryAtMs > now) wakeAt = Math.min(wakeAt, this.committedRetryAtMs);
-    this.pollTimer = this.sim.at(Math.max(wakeAt, now), `poll ${this.clientId}`, () => {
+    // Anything due now arrives through wakeup(); the timer is only for later moments.
+    assert(wakeAt > now, () => `${this.clientId}: poll would wake at ${wakeAt}, not after now (${now})`);
+    this.pollTimer = this.sim.at(wakeAt, `poll ${this.clientId}`, () => {
       this.pollTimer = undefined;
       this.runPoll();
     });
@@ -507,18 +509,22 @@ export class KafkaConsumer implements NetworkEndpoint, ConsumerClientHost {
     this.pendingPoll = null;
     const coordinator = this.coordinator;
     const timeoutMs = Math.min(DEFAULT_CLOSE_TIMEOUT_MS, this.config.requestTimeoutMs);
+    const startMs = this.sim.nowMs;
+    let stopped = false;
+    const stop = (): void => {
+      if (stopped) return;
+      stopped = true;
+      this.shutDown();
+      this.trace('consumer.closed', {});
+      callback?.();
+    };
     const finish = (): void => {
       coordinator?.invokeCompletedOffsetCommitCallbacks();
-      if (coordinator !== null) {
-        coordinator.onLeavePrepare();
-        coordinator.maybeLeaveGroup('the consumer is being closed');
-      }
-      // Give the LeaveGroup request its moment on the wire, then stop.
-      this.sim.schedule(0, `close ${this.clientId}`, () => {
-        this.shutDown();
-        this.trace('consumer.closed', {});
-        callback?.();
-      });
+      if (coordinator === null) return stop();
+      coordinator.onLeavePrepare();
+      // AbstractCoordinator.close waits for the requests pending to the coordinator, within the close timer.
+      coordinator.maybeLeaveGroup('the consumer is being closed', stop);
+      this.sim.schedule(Math.max(0, startMs + timeoutMs - this.sim.nowMs), `close timeout ${this.clientId}`, stop);
     };
     if (coordinator !== null && this.config.enableAutoCommit) {
       coordinator.commitOffsetsSync(this.subscriptions.allConsumed(), timeoutMs, (outcome) => {

@@ -79,9 +79,10 @@ export class OffsetFetcher {
 
   /** When the next reset may be retried (Infinity when none waits on a backoff). */
   nextResetRetryAtMs(): number {
+    const now = this.host.sim.nowMs;
     let next = Infinity;
     for (const s of this.host.subscriptions.assignedPartitions()) {
-      if (s.resetStrategy !== null && !this.resetsInFlight.has(s.name)) next = Math.min(next, s.resetBackoffUntilMs);
+      if (s.resetStrategy !== null && !this.resetsInFlight.has(s.name) && s.resetBackoffUntilMs > now) next = Math.min(next, s.resetBackoffUntilMs);
     }
     return next;
   }

@@ -34,6 +34,9 @@ import processThenCommitDuplicates from './processThenCommitDuplicates';
 import exactlyOnceWithMultiExec from './exactlyOnceWithMultiExec';
 import redisEverysecPowerLossReplaysOffsets from './redisEverysecPowerLossReplaysOffsets';
 import tornAofSplitsMultiExec from './tornAofSplitsMultiExec';
+import autoCommitLosesOnCrash from './autoCommitLosesOnCrash';
+import rebalanceOnPartitionAdd from './rebalanceOnPartitionAdd';
+import latestResetMissesNewPartitionData from './latestResetMissesNewPartitionData';
 
 export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   // Offsets kept in Redis: the stream job and its delivery semantics.
@@ -43,6 +46,10 @@ export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   exactlyOnceWithMultiExec,
   redisEverysecPowerLossReplaysOffsets,
   tornAofSplitsMultiExec,
+  // Consumer groups: commits, rebalances and resets.
+  autoCommitLosesOnCrash,
+  rebalanceOnPartitionAdd,
+  latestResetMissesNewPartitionData,
   // Kafka storage: segments, indexes, retention, offsets.
   retentionDeletesUnderStoredOffset,
   partitionsAddedWhileOffsetsStored,

@@ -41,6 +41,18 @@ import {
   redisServerStep,
 } from './redisSteps';
 import { checkDeliveryStep, streamJobCrashStep, streamJobRestartStep, streamJobStep, streamJobStopStep } from './streamJobSteps';
+import {
+  commitAsyncStep,
+  commitSyncStep,
+  consumerAppStep,
+  consumerCloseStep,
+  consumerCrashStep,
+  consumerRestartStep,
+  consumerStep,
+  describeGroupStep,
+  pollStep,
+  seekStep,
+} from './consumerSteps';
 
 const ALL: readonly AnyStepDefinition[] = [
   noteStep,
@@ -87,6 +99,16 @@ const ALL: readonly AnyStepDefinition[] = [
   streamJobRestartStep,
   streamJobStopStep,
   checkDeliveryStep,
+  consumerAppStep,
+  consumerStep,
+  pollStep,
+  commitSyncStep,
+  commitAsyncStep,
+  seekStep,
+  consumerCrashStep,
+  consumerRestartStep,
+  consumerCloseStep,
+  describeGroupStep,
 ];
 
 export const STEPS: ReadonlyMap<string, AnyStepDefinition> = new Map(ALL.map((s) => [s.kind, s]));

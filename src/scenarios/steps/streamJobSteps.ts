@@ -14,6 +14,7 @@ import { kafkaRecordSource } from '../../app/kafkaRecordSource';
 import type { PartitionDecision } from '../../app/offsetCorrection';
 import { OffsetStoreError } from '../../app/RedisOffsetStore';
 import {
+  countDelivery,
   CRASH_POINTS,
   DELIVERY_SEMANTICS,
   JobStartError,
@@ -21,6 +22,7 @@ import {
   StreamJob,
   type BatchOutcome,
   type CrashPoint,
+  type DeliveryReport,
   type DeliverySemantics,
 } from '../../app/StreamJob';
 import type { RedisClient } from '../../redis/RedisClient';
@@ -295,24 +297,24 @@ export const streamJobStopStep = defineStep<{ name?: string }>({
 
 export const checkDeliveryStep = defineStep<{ name?: string; as?: string }>({
   kind: 'check-delivery',
-  summary: "count, from the results in Redis, the records the job lost (never processed) and duplicated (processed more than once), against every record producers had acknowledged",
+  summary:
+    "count, from the results it wrote, the records a stream job or consumer application lost (never processed) and duplicated (processed more than once), against every record producers had acknowledged",
   shorthand: 'name',
-  fields: { name: { type: 'string', description: "the job (default 'job')" }, as: { type: 'string', description: 'save the counts under this name' } },
-  describe: (a) => `Count what stream job ${a.name ?? 'job'} lost and duplicated`,
+  fields: { name: { type: 'string', description: "the job or consumer application (default 'job')" }, as: { type: 'string', description: 'save the counts under this name' } },
+  describe: (a) => `Count what ${a.name ?? 'job'} lost and duplicated`,
   run: (world, a) => {
-    const job = jobOf(world, a.name);
-    const client = redisClient(world, job);
-    if (client === null) throw new StepFailure(`cannot read results: Redis host '${job.redisHost}' is not running`);
-    const topic = job.job.options.topic;
-    const expected = [...(world.producedValues.get(topic) ?? [])];
-    if (world.hasKafka) {
-      for (const producer of world.kafka.allProducers()) {
-        for (const handle of producer.handles) {
-          if (handle.result?.ok === true && handle.record.topic === topic && typeof handle.record.value === 'string') expected.push(handle.record.value);
-        }
-      }
+    const target = world.deliveryTargets.get(a.name ?? 'job');
+    let report: DeliveryReport;
+    if (target !== undefined && !jobs(world).has(a.name ?? 'job')) {
+      const counts = target.counts();
+      if (typeof counts === 'string') throw new StepFailure(`cannot read the results of ${a.name}: ${counts}`);
+      report = countDelivery(counts, target.topics.flatMap((topic) => acknowledgedValues(world, topic)));
+    } else {
+      const job = jobOf(world, a.name);
+      const client = redisClient(world, job);
+      if (client === null) throw new StepFailure(`cannot read results: Redis host '${job.redisHost}' is not running`);
+      report = measureDelivery(client, job.job.options.resultsKey, acknowledgedValues(world, job.job.options.topic));
     }
-    const report = measureDelivery(client, job.job.options.resultsKey, expected);
     world.count('lost', report.lost);
     world.count('duplicated', report.duplicated);
     world.say(
@@ -323,6 +325,19 @@ export const checkDeliveryStep = defineStep<{ name?: string; as?: string }>({
     world.saveResult(a.as, { expected: report.expected, processedOnce: report.processedOnce, lost: report.lost, duplicated: report.duplicated, unexpected: report.unexpected });
   },
 });
+
+/** Values of the records of `topic` that produce steps appended and producers had acknowledged. */
+export function acknowledgedValues(world: World, topic: string): string[] {
+  const expected = [...(world.producedValues.get(topic) ?? [])];
+  if (world.hasKafka) {
+    for (const producer of world.kafka.allProducers()) {
+      for (const handle of producer.handles) {
+        if (handle.result?.ok === true && handle.record.topic === topic && typeof handle.record.value === 'string') expected.push(handle.record.value);
+      }
+    }
+  }
+  return expected;
+}
 
 defineProbe({
   name: 'jobPosition',
