@@ -4,6 +4,7 @@
  */
 import type { TraceValue } from '../../sim/Trace';
 import { formatDuration, formatInstant } from '../duration';
+import { comparisonProblems, describeComparison, satisfies } from '../comparison';
 import { parseProbe, readProbe, type ProbeRef } from '../probes';
 import { ScenarioError } from '../ScenarioError';
 import { defineStep } from '../Step';
@@ -60,44 +61,25 @@ export const expectStep = defineStep<ExpectArgs>({
     const problems: string[] = [];
     const ref = parseProbe(a.that);
     if ('error' in ref) problems.push(ref.error);
-    if (!('equals' in a) && a['at-least'] === undefined && a['at-most'] === undefined) problems.push("give 'equals', 'at-least' or 'at-most'");
+    problems.push(...comparisonProblems(a));
     return problems;
   },
-  describe: (a) => `Expect ${a.that} ${comparison(a)}`,
+  describe: (a) => `Expect ${a.that} ${describeComparison(a)}`,
   run: (world, a) => {
     const ref = parseProbe(a.that) as ProbeRef;
     const { value, error } = readProbe(world, ref);
-    let passed = error === undefined && value !== undefined;
-    if (passed && 'equals' in a) passed = sameValue(value!, a.equals ?? null);
-    if (passed && a['at-least'] !== undefined) passed = typeof value === 'number' && value >= a['at-least'];
-    if (passed && a['at-most'] !== undefined) passed = typeof value === 'number' && value <= a['at-most'];
+    const passed = error === undefined && value !== undefined && satisfies(value, a);
     const actual = error ?? (value === undefined ? 'nothing (no such partition or value)' : JSON.stringify(value));
     world.expectations.push({
       step: world.currentStep,
-      description: `${a.that} ${comparison(a)}`,
+      description: `${a.that} ${describeComparison(a)}`,
       passed,
-      expected: comparison(a),
+      expected: describeComparison(a),
       actual,
       because: a.because ?? null,
       location: null,
     });
-    world.sim.trace.emit('expect', { that: a.that, expected: comparison(a), actual, passed });
-    world.say('expect', `${passed ? 'ok  ' : 'FAIL'} ${a.that} ${comparison(a)}${passed ? '' : `, but it is ${actual}`}${a.because ? ` (${a.because})` : ''}`);
+    world.sim.trace.emit('expect', { that: a.that, expected: describeComparison(a), actual, passed });
+    world.say('expect', `${passed ? 'ok  ' : 'FAIL'} ${a.that} ${describeComparison(a)}${passed ? '' : `, but it is ${actual}`}${a.because ? ` (${a.because})` : ''}`);
   },
 });
-
-function comparison(a: ExpectArgs): string {
-  const parts: string[] = [];
-  if ('equals' in a) parts.push(`equals ${JSON.stringify(a.equals ?? null)}`);
-  if (a['at-least'] !== undefined) parts.push(`is at least ${a['at-least']}`);
-  if (a['at-most'] !== undefined) parts.push(`is at most ${a['at-most']}`);
-  return parts.join(' and ');
-}
-
-/** Equality for scalars; numbers written as strings in YAML compare as numbers. */
-function sameValue(actual: TraceValue, expected: TraceValue): boolean {
-  if (actual === expected) return true;
-  if (typeof actual === 'number' && typeof expected === 'string') return String(actual) === expected;
-  if (typeof actual === 'string' && typeof expected === 'number') return actual === String(expected);
-  return false;
-}

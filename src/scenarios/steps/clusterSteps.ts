@@ -22,6 +22,7 @@ import { formatDuration } from '../duration';
 import '../kafkaReplicationNarration';
 import '../kafkaReplicationProbes';
 import { parseProbe, readProbe, type ProbeRef } from '../probes';
+import { comparisonProblems, describeComparison, satisfies } from '../comparison';
 import { defineStep } from '../Step';
 import type { World } from '../World';
 import { StepFailure } from './kafkaSteps';
@@ -194,21 +195,17 @@ export const waitUntilStep = defineStep<WaitUntilArgs>({
     const ref = parseProbe(a.that);
     if ('error' in ref) problems.push(ref.error);
     else if (ref.kind !== 'probe') problems.push(`wait-until needs a probe, not a saved result ('${a.that}')`);
-    if (!('equals' in a) && a['at-least'] === undefined && a['at-most'] === undefined) problems.push("give 'equals', 'at-least' or 'at-most'");
+    problems.push(...comparisonProblems(a));
     return problems;
   },
-  describe: (a) => `Wait until ${a.that} ${comparison(a)} (at most ${formatDuration(a.within)})`,
+  describe: (a) => `Wait until ${a.that} ${describeComparison(a)} (at most ${formatDuration(a.within)})`,
   run: (world, a) => {
     const ref = parseProbe(a.that) as ProbeRef;
     const startMs = world.nowMs;
     const deadline = startMs + a.within;
     const holds = (): boolean => {
       const { value } = readProbe(world, ref);
-      if (value === undefined) return false;
-      if ('equals' in a && !sameValue(value, a.equals ?? null)) return false;
-      if (a['at-least'] !== undefined && !(typeof value === 'number' && value >= a['at-least'])) return false;
-      if (a['at-most'] !== undefined && !(typeof value === 'number' && value <= a['at-most'])) return false;
-      return true;
+      return value !== undefined && satisfies(value, a);
     };
     const sim = world.sim;
     let reached = holds();
@@ -230,32 +227,17 @@ export const waitUntilStep = defineStep<WaitUntilArgs>({
     const actual = error ?? JSON.stringify(value ?? null);
     world.expectations.push({
       step: world.currentStep,
-      description: `${a.that} ${comparison(a)} within ${formatDuration(a.within)}`,
+      description: `${a.that} ${describeComparison(a)} within ${formatDuration(a.within)}`,
       passed: false,
-      expected: `${comparison(a)} within ${formatDuration(a.within)}`,
+      expected: `${describeComparison(a)} within ${formatDuration(a.within)}`,
       actual,
       because: a.because ?? null,
       location: null,
     });
-    world.sim.trace.emit('expect', { that: a.that, expected: comparison(a), actual, passed: false });
-    world.say('expect', `FAIL ${a.that} did not reach ${comparison(a)} within ${formatDuration(a.within)}; it is ${actual}${a.because ? ` (${a.because})` : ''}`);
+    world.sim.trace.emit('expect', { that: a.that, expected: describeComparison(a), actual, passed: false });
+    world.say('expect', `FAIL ${a.that} did not reach ${describeComparison(a)} within ${formatDuration(a.within)}; it is ${actual}${a.because ? ` (${a.because})` : ''}`);
   },
 });
-
-function comparison(a: WaitUntilArgs): string {
-  const parts: string[] = [];
-  if ('equals' in a) parts.push(`equals ${JSON.stringify(a.equals ?? null)}`);
-  if (a['at-least'] !== undefined) parts.push(`is at least ${a['at-least']}`);
-  if (a['at-most'] !== undefined) parts.push(`is at most ${a['at-most']}`);
-  return parts.join(' and ');
-}
-
-function sameValue(actual: TraceValue, expected: TraceValue): boolean {
-  if (actual === expected) return true;
-  if (typeof actual === 'number' && typeof expected === 'string') return String(actual) === expected;
-  if (typeof actual === 'string' && typeof expected === 'number') return actual === String(expected);
-  return false;
-}
 
 export const inspectLogStep = defineStep<{ topic: string; partition?: number; broker: number; as?: string }>({
   kind: 'inspect-log',
