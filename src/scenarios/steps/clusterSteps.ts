@@ -273,6 +273,9 @@ export const inspectLogStep = defineStep<{ topic: string; partition?: number; br
 
 // ---- checkers ----------------------------------------------------------------------------------
 
+/** What `check` already added to the summary counters, per cluster. */
+const reportedByCluster = new WeakMap<object, { lost: number; duplicated: number }>();
+
 export const checkStep = defineStep<{ checkers?: string[]; as?: string }>({
   kind: 'check',
   summary: `run the replication invariant checkers now (${CHECKER_NAMES.join(', ')}); also sets the summary's lost and duplicated counters`,
@@ -305,8 +308,12 @@ export const checkStep = defineStep<{ checkers?: string[]; as?: string }>({
         }
       }
     }
-    world.counters.set('lost', lost.length);
-    world.counters.set('duplicated', duplicated);
+    // The summary counts what every cluster of the scenario lost: add what this
+    // cluster lost since its last check (a scenario may compare several).
+    const reported = reportedByCluster.get(world.kafka) ?? { lost: 0, duplicated: 0 };
+    world.count('lost', Math.max(0, lost.length - reported.lost));
+    world.count('duplicated', Math.max(0, duplicated - reported.duplicated));
+    reportedByCluster.set(world.kafka, { lost: Math.max(lost.length, reported.lost), duplicated: Math.max(duplicated, reported.duplicated) });
     for (const v of violations) world.say('detail', `${v.checker}: ${v.message} (at +${formatDuration(v.atMs)}, trace record ${v.tracePosition})`);
     world.say('detail', violations.length === 0 ? `no violation; ${lost.length} acknowledged record(s) lost, ${duplicated} duplicated` : `${lost.length} acknowledged record(s) lost, ${duplicated} duplicated`);
     const result: { [key: string]: TraceValue } = { ok: violations.length === 0, violations: violations.length, lost: lost.length, duplicated };
