@@ -83,6 +83,8 @@ export class ConsumerApplication {
   private workerBusy = false;
   /** Records of the batch the worker is on that it has finished. */
   private workerDone = 0;
+  /** The application thread is blocked until then (a slow call, a long GC pause of that thread). */
+  private stalledUntilMs = 0;
   private timers: Timer[] = [];
 
   constructor(options: ConsumerApplicationOptions) {
@@ -155,6 +157,7 @@ export class ConsumerApplication {
 
   private pollLoop(run: number): void {
     if (run !== this.run || this.state !== 'running') return;
+    if (this.sim.nowMs < this.stalledUntilMs) return this.after(run, this.stalledUntilMs - this.sim.nowMs, () => this.pollLoop(run));
     this.consumer.poll(this.options.pollTimeoutMs, (result) => this.onPoll(run, result));
   }
 
@@ -277,7 +280,10 @@ export class ConsumerApplication {
 
   private after(run: number, delayMs: number, fn: () => void): void {
     const timer = this.sim.schedule(delayMs, `app ${this.name}`, () => {
-      if (run === this.run && this.state === 'running') fn();
+      if (run !== this.run || this.state !== 'running') return;
+      // A stalled thread finishes what it was doing only when it runs again.
+      if (this.sim.nowMs < this.stalledUntilMs) return this.after(run, this.stalledUntilMs - this.sim.nowMs, fn);
+      fn();
     });
     this.timers.push(timer);
     if (this.timers.length > 64) this.timers = this.timers.filter((t) => !t.cancelled);
@@ -298,6 +304,18 @@ export class ConsumerApplication {
 
   // ---- lifecycle ----------------------------------------------------------------------------------
 
+  /**
+   * The application's thread stops for `ms` (a slow downstream call, a
+   * thread stuck on a lock): no processing and no poll() meanwhile, while the
+   * consumer's heartbeat thread goes on. Past max.poll.interval.ms the member
+   * leaves the group, and finds out at its next commit.
+   */
+  stall(ms: number): void {
+    if (this.state !== 'running') return;
+    this.stalledUntilMs = Math.max(this.stalledUntilMs, this.sim.nowMs + ms);
+    this.trace('app.stall', { ms });
+  }
+
   /** kill -9: everything in memory is gone; no commit, no LeaveGroup. */
   crash(): void {
     if (this.state !== 'running') return;
@@ -315,6 +333,8 @@ export class ConsumerApplication {
   /** A new process (after a crash, a failure or a close): a new consumer joins the group. */
   restart(): void {
     if (this.state === 'running') this.crash();
+    // A consumer still closing (LeaveGroup in flight) goes with its old process.
+    if (!this.consumer.isClosed()) this.consumer.crash();
     this.run++;
     this.restarts++;
     this.state = 'running';

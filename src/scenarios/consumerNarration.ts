@@ -125,3 +125,4 @@ defineNarration('app.crash', (r) =>
   n(r, 'queued') > 0 ? `${a(r)}: killed with ${n(r, 'queued')} polled record(s) still waiting for its worker: they are gone from memory` : `${a(r)}: killed`,
 );
 defineNarration('app.close', (r) => `${a(r)}: closing`, { verbose: true });
+defineNarration('app.stall', (r) => `${a(r)}: its thread is stuck for ${formatDuration(n(r, 'ms'))} (no poll, no processing; heartbeats go on)`);
