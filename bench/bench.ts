@@ -7,5 +7,6 @@ import { runFigures } from './harness';
 import { logFigures } from './logFigures';
 import { redisFigures } from './redisFigures';
 import { replicationFigures } from './replicationFigures';
+import { consumerFigures } from './consumerFigures';
 
-runFigures([...logFigures, ...redisFigures, ...replicationFigures], process.argv.slice(2));
+runFigures([...logFigures, ...redisFigures, ...replicationFigures, ...consumerFigures], process.argv.slice(2));
