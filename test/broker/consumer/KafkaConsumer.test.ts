@@ -175,6 +175,30 @@ describe('consumer groups: commits', () => {
     expect(outcome).toEqual({ ok: false, error: { exception: 'CommitFailedException', message: COMMIT_FAILED_MESSAGE, retriable: false } });
   });
 
+  it('auto-commit also commits before a rebalance (onJoinPrepare) and on close, not only every auto.commit.interval.ms', () => {
+    const { sim, cluster, produce } = setup({ partitions: 2 });
+    produce(0, 7);
+    produce(1, 3);
+    const a = cluster.createConsumer({ 'group.id': 'g', 'auto.offset.reset': 'earliest', 'auto.commit.interval.ms': 600_000 });
+    a.subscribe(['events']);
+    pollLoop(sim, a);
+    sim.advance(5_000);
+    const committed = () => new Map([...cluster.groupCoordinatorFor('g')!.groups.coordinator.fetchOffsets('g')].map(([tp, c]) => [tp, c.offset]));
+    expect(committed().size).toBe(0);
+    const b = cluster.createConsumer({ 'group.id': 'g', 'auto.offset.reset': 'earliest', 'auto.commit.interval.ms': 600_000 });
+    b.subscribe(['events']);
+    pollLoop(sim, b);
+    sim.advance(5_000);
+    expect(committed()).toEqual(new Map([['events-0', 7], ['events-1', 3]]));
+    produce(0, 2);
+    produce(1, 2);
+    sim.advance(1_000);
+    a.close();
+    b.close();
+    sim.advance(1_000);
+    expect(committed()).toEqual(new Map([['events-0', 9], ['events-1', 5]]));
+  });
+
   it('auto-commit commits every position inside poll, including records not yet processed', () => {
     const { sim, cluster, produce } = setup({ partitions: 1 });
     produce(0, 20);
@@ -214,6 +238,30 @@ describe('consumer positions: resets and errors', () => {
     pollLoop(sim, lenient);
     sim.advance(1_000);
     expect(lenient.currentPosition({ topic: 'events', partition: 0 })).toBe(3);
+  });
+
+  it('position() determines a position (committed offset, else the reset) and committed() reads the group\'s offsets', () => {
+    const { sim, cluster, produce } = setup({ partitions: 1 });
+    produce(0, 6);
+    // Without auto-commit: close() would commit the position (0) over the 4 committed below, as Kafka's does.
+    const first = cluster.createConsumer({ 'group.id': 'g', 'auto.offset.reset': 'earliest', 'enable.auto.commit': false });
+    first.assign([{ topic: 'events', partition: 0 }]);
+    let position: unknown;
+    first.position({ topic: 'events', partition: 0 }, (p) => (position = p));
+    sim.runWhile(() => position === undefined, 10_000);
+    expect(position).toBe(0);
+    expect(commitSync(sim, first, new Map([['events-0', 4]]))).toEqual({ ok: true });
+    let committed: unknown;
+    first.committed([{ topic: 'events', partition: 0 }], (c) => (committed = c));
+    sim.runWhile(() => committed === undefined, 10_000);
+    expect(committed).toEqual(new Map([['events-0', 4]]));
+    first.close();
+    const second = cluster.createConsumer({ 'group.id': 'g', 'auto.offset.reset': 'earliest' });
+    second.assign([{ topic: 'events', partition: 0 }]);
+    position = undefined;
+    second.position({ topic: 'events', partition: 0 }, (p) => (position = p));
+    sim.runWhile(() => position === undefined, 10_000);
+    expect(position).toBe(4);
   });
 
   it('offsetsForTimes finds the first record at or after a time, null when none', () => {
