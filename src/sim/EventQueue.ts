@@ -7,6 +7,14 @@
  * A binary min-heap over plain records. Cancellation is lazy: a cancelled
  * event stays in the heap and is skipped when it reaches the top, which keeps
  * cancel O(1) (timers are cancelled far more often than they fire).
+ *
+ * Firings of periodic tasks (`pushPeriodic`) are the one exception to FIFO:
+ * at a given millisecond they come before every other event, in the order the
+ * tasks were created (their rank), as the ticks of a fixed-rate executor. So a
+ * firing's place does not depend on when it was queued, which is what lets a
+ * quiescent task skip firings and come back exactly where it would have been
+ * (Simulation.every). Ranks become negative sequence numbers, below every
+ * FIFO number, so one comparison orders everything.
  */
 import { assert } from './assert';
 
@@ -29,8 +37,22 @@ export class EventQueue {
   }
 
   push(atMs: number, label: string, run: () => void): QueuedEvent {
+    return this.insert(atMs, this.nextSeq++, label, run);
+  }
+
+  /**
+   * Queue a firing of the periodic task of rank `rank` (0, 1, ... in creation
+   * order): before every other event due at `atMs`. A task has at most one
+   * firing queued, so (atMs, rank) is unique.
+   */
+  pushPeriodic(atMs: number, rank: number, label: string, run: () => void): QueuedEvent {
+    assert(Number.isInteger(rank) && rank >= 0 && rank < PERIODIC_RANKS, () => `event ${label}: bad periodic rank ${rank}`);
+    return this.insert(atMs, periodicSeq(rank), label, run);
+  }
+
+  private insert(atMs: number, seq: number, label: string, run: () => void): QueuedEvent {
     assert(Number.isFinite(atMs), () => `event ${label}: atMs must be finite, got ${atMs}`);
-    const event: QueuedEvent = { atMs, seq: this.nextSeq++, label, run, cancelled: false };
+    const event: QueuedEvent = { atMs, seq, label, run, cancelled: false };
     const heap = this.heap;
     heap.push(event);
     let i = heap.length - 1;
@@ -89,6 +111,14 @@ export class EventQueue {
     }
     heap[i] = last;
   }
+}
+
+/** Periodic ranks map to [-2^52, 0): below every FIFO sequence number. */
+const PERIODIC_RANKS = 2 ** 52;
+
+/** The sequence number of a firing of the periodic task of `rank`. */
+export function periodicSeq(rank: number): number {
+  return rank - PERIODIC_RANKS;
 }
 
 function before(a: QueuedEvent, b: QueuedEvent): boolean {
