@@ -14,11 +14,20 @@
  * still valid: DUPLICATE_BROKER_REGISTRATION) is retried after an exponential
  * backoff of 100 ms doubling up to the session timeout, ±2%
  * (`resendExponentialBackoff`); a success resets it.
+ *
+ * While its heartbeats change nothing, the broker holds a heartbeat lease
+ * instead of sending them (HeartbeatLease.ts): it asks for one after every
+ * answered heartbeat that leaves it unfenced, caught up and not shutting down,
+ * and when the lease is revoked it sends its next heartbeat when the virtual
+ * schedule says. It revokes the lease itself when it begins a controlled
+ * shutdown or stops.
  */
 import type { Rng } from '../sim/Rng';
 import type { Simulation, Timer } from '../sim/Simulation';
 import type { ResolvedBrokerConfig } from './BrokerConfig';
+import type { ClusterNetwork } from './ClusterNetwork';
 import { exponentialBackoffMs, type ExponentialBackoffOptions } from './exponentialBackoff';
+import type { HeartbeatLease } from './HeartbeatLease';
 import type { MetadataCache } from './MetadataCache';
 import type { NetworkClient } from './NetworkClient';
 import type { BrokerHeartbeatResponseBody, BrokerRegistrationResponseBody, MetadataRecord, ResponseBody } from './protocol';
@@ -28,6 +37,7 @@ export interface LifecycleHost {
   readonly brokerId: number;
   readonly config: ResolvedBrokerConfig;
   readonly client: NetworkClient;
+  readonly network: ClusterNetwork;
   readonly metadata: MetadataCache;
   readonly controllerEndpoint: string;
   schedule(delayMs: number, label: string, run: () => void): Timer;
@@ -52,6 +62,8 @@ export class BrokerLifecycleManager {
   private readonly backoff: ExponentialBackoffOptions;
   private readonly requestTimeoutMs: number;
   private readonly rng: Rng;
+  private lease: HeartbeatLease | null = null;
+  private stopped = false;
 
   constructor(host: LifecycleHost, incarnationId: number) {
     this.host = host;
@@ -64,6 +76,11 @@ export class BrokerLifecycleManager {
 
   get isRegistered(): boolean {
     return this.registered;
+  }
+
+  /** True while the heartbeats are virtual (a lease is held). */
+  get leased(): boolean {
+    return this.lease !== null;
   }
 
   /** Metadata applied up to the registration record: the broker may be unfenced. */
@@ -85,7 +102,16 @@ export class BrokerLifecycleManager {
 
   beginControlledShutdown(): void {
     this.wantShutDown = true;
+    this.lease?.revoke({ cause: 'controlled-shutdown' });
     if (this.registered && !this.inFlight) this.scheduleNext(0);
+  }
+
+  /** The process stopped: a lease ends, and the controller hears what was already on its way. */
+  stop(): void {
+    this.stopped = true;
+    this.lease?.revoke({ cause: 'broker-stopped', metadataOffset: this.host.metadata.nextOffset });
+    this.host.sim.cancel(this.timer);
+    this.timer = undefined;
   }
 
   /** New metadata arrived: a fenced broker that just caught up heartbeats at once. */
@@ -179,8 +205,32 @@ export class BrokerLifecycleManager {
         }
         const catchUpNow = this.fenced && this.caughtUp && !response.isCaughtUp && !this.wantShutDown;
         this.failedAttempts = 0;
-        this.scheduleNext(catchUpNow ? 0 : this.host.config.brokerHeartbeatIntervalMs);
+        if (catchUpNow) this.scheduleNext(0);
+        else if (!this.takeLease()) this.scheduleNext(this.host.config.brokerHeartbeatIntervalMs);
       },
     );
+  }
+
+  /** Instead of arming the next heartbeat, keep the heartbeats virtual if nothing they do can matter. */
+  private takeLease(): boolean {
+    if (this.stopped || this.fenced || this.wantShutDown || !this.registered) return false;
+    const lease = this.host.network.leaseHeartbeats({
+      brokerId: this.host.brokerId,
+      brokerEpoch: this.brokerEpoch,
+      broker: this.host.client.self,
+      controller: this.host.controllerEndpoint,
+      metadataOffset: this.host.metadata.nextOffset,
+      intervalMs: this.host.config.brokerHeartbeatIntervalMs,
+    });
+    if (lease === null) return false;
+    this.lease = lease;
+    lease.onRevoked((revoked) => {
+      if (this.lease !== revoked) return;
+      this.lease = null;
+      if (this.stopped) return;
+      const now = this.host.sim.nowMs;
+      this.scheduleNext(revoked.nextSendMs(now) - now);
+    });
+    return true;
   }
 }

@@ -73,7 +73,7 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
   readonly groupApis: GroupApis;
   private alive = true;
   private readonly broker: Broker;
-  private readonly network: ClusterNetwork;
+  readonly network: ClusterNetwork;
   private readonly allocateProducerId: () => number;
   private readonly shutdownApproved: () => void;
   private readonly tasks: PeriodicTask[] = [];
@@ -167,6 +167,7 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
   /** The process dies: nothing it scheduled or promised happens any more. */
   kill(): void {
     this.alive = false;
+    this.lifecycle.stop();
     this.waiters.clear();
     for (const task of this.tasks) task.stop();
     this.client.close();

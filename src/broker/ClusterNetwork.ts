@@ -22,9 +22,14 @@
  *     records travel on the broker's connection to the controller.
  *
  * Endpoints are named `broker-<id>`, `controller` and by client id.
+ *
+ * It also keeps the heartbeat leases (HeartbeatLease.ts): it grants one only
+ * on a clean connection, and revokes it before anything touches that
+ * connection (a fault on either link, either process stopping).
  */
 import { Network, type NetworkFault } from '../sim/Network';
 import type { Simulation } from '../sim/Simulation';
+import { HeartbeatLease, type HeartbeatLeaseOptions } from './HeartbeatLease';
 import { describeMessage, type KafkaMessage } from './protocol';
 
 /** How long a TCP reset takes to reach the peer. */
@@ -34,6 +39,8 @@ export interface NetworkEndpoint {
   receive(from: string, message: KafkaMessage): void;
   /** The connection to `peer` was reset; requests sent at or before `sinceMs` are gone. */
   disconnected(peer: string, sinceMs: number): void;
+  /** The controller: agree to a heartbeat lease, registering its own revocation handler, or refuse. */
+  acceptHeartbeatLease?(lease: HeartbeatLease): boolean;
 }
 
 export class ClusterNetwork {
@@ -46,6 +53,8 @@ export class ClusterNetwork {
   private readonly broken = new Set<string>();
   /** Links (`from->to`) that lose messages at random (a drop fault). */
   private readonly lossy = new Set<string>();
+  /** Heartbeat leases in force. */
+  private leases: HeartbeatLease[] = [];
 
   constructor(options: { sim: Simulation; latencyMs?: number; jitterMs?: number }) {
     this.sim = options.sim;
@@ -116,10 +125,54 @@ export class ClusterNetwork {
   }
 
   /**
+   * True when nothing stands between `client` and `server` on their
+   * connection: both processes listening, both links free of faults, the
+   * connection not broken.
+   */
+  isConnectionClean(client: string, server: string): boolean {
+    const net = this.network;
+    return (
+      net.isUp(client) &&
+      net.isUp(server) &&
+      !this.refusing.has(client) &&
+      !this.refusing.has(server) &&
+      net.isPristine(client, server) &&
+      net.isPristine(server, client) &&
+      !this.broken.has(connectionKey(client, server)) &&
+      !this.lossy.has(`${client}->${server}`) &&
+      !this.lossy.has(`${server}->${client}`)
+    );
+  }
+
+  /**
+   * A broker asks for a heartbeat lease (HeartbeatLease.ts). Granted when the
+   * simulation fast-forwards, the connection is clean and the controller
+   * agrees; null otherwise, and the broker heartbeats for real.
+   */
+  leaseHeartbeats(options: Omit<HeartbeatLeaseOptions, 'oneWayMs' | 'grantedAtMs'>): HeartbeatLease | null {
+    if (!this.sim.fastForward.leases || !this.isConnectionClean(options.broker, options.controller)) return null;
+    const server = this.endpoints.get(options.controller);
+    if (server?.acceptHeartbeatLease === undefined) return null;
+    const lease = new HeartbeatLease({ ...options, oneWayMs: this.network.typicalDelayMs, grantedAtMs: this.sim.nowMs });
+    if (!server.acceptHeartbeatLease(lease)) return null;
+    this.leases.push(lease);
+    lease.onRevoked((revoked) => {
+      this.leases = this.leases.filter((l) => l !== revoked);
+    });
+    return lease;
+  }
+
+  /** Leases in force (for tests and assertions). */
+  get activeLeases(): readonly HeartbeatLease[] {
+    return this.leases;
+  }
+
+  /**
    * The process behind `name` stopped. With `hostUp` (a crash or a clean stop)
    * peers get a reset; without (a power loss) they get silence.
    */
   processStopped(name: string, options: { hostUp: boolean }): void {
+    this.revokeLeasesOf(name);
     this.network.down(name);
     this.breakConnectionsOf(name);
     if (!options.hostUp) {
@@ -136,6 +189,7 @@ export class ClusterNetwork {
 
   /** The host lost power after its process had already stopped: no more resets. */
   hostDown(name: string): void {
+    this.revokeLeasesOf(name);
     this.refusing.delete(name);
     this.network.down(name);
     this.breakConnectionsOf(name);
@@ -147,6 +201,7 @@ export class ClusterNetwork {
   }
 
   apply(fault: NetworkFault): void {
+    this.revokeLeasesTouchedBy(fault);
     this.network.apply(fault);
     switch (fault.kind) {
       case 'partition': {
@@ -179,6 +234,35 @@ export class ClusterNetwork {
       case 'delay':
         return;
     }
+  }
+
+  /** A stopping process revokes its leases (normally its lifecycle manager did already). */
+  private revokeLeasesOf(name: string): void {
+    for (const lease of [...this.leases]) {
+      if (lease.broker === name) lease.revoke({ cause: 'broker-stopped' });
+      else if (lease.controller === name) lease.revoke({ cause: 'controller-halted' });
+    }
+  }
+
+  /** Revoke the leases whose connection `fault` touches; a heal leaves clean links as they are. */
+  private revokeLeasesTouchedBy(fault: NetworkFault): void {
+    if (this.leases.length === 0 || fault.kind === 'heal') return;
+    for (const lease of [...this.leases]) {
+      if (this.faultTouches(fault, lease.broker, lease.controller)) lease.revoke({ cause: 'connection' });
+    }
+  }
+
+  /** Whether `fault` acts on the link a -> b or b -> a. */
+  private faultTouches(fault: Exclude<NetworkFault, { kind: 'heal' }>, a: string, b: string): boolean {
+    if (fault.kind === 'partition') {
+      const one = group(fault.between);
+      const other = fault.and === undefined ? null : group(fault.and);
+      const inOther = (n: string): boolean => (other === null ? !one.includes(n) : other.includes(n));
+      return (one.includes(a) && inOther(b)) || (one.includes(b) && inOther(a));
+    }
+    const from = group(fault.from);
+    const to = group(fault.to);
+    return (from.includes(a) && to.includes(b)) || (from.includes(b) && to.includes(a));
   }
 
   private breakConnectionsOf(name: string): void {

@@ -15,7 +15,9 @@
  *   - Sessions: a broker that has not heartbeated for
  *     `broker.session.timeout.ms` (9000; heartbeats every 2000 over the
  *     network) is fenced: removed from every ISR where it is not the last
- *     member, and replaced as leader (handleBrokerFenced).
+ *     member, and replaced as leader (handleBrokerFenced). While a broker
+ *     holds a heartbeat lease (HeartbeatLease.ts) its heartbeats are virtual:
+ *     its session cannot lapse, and its last-heard time is the lease's.
  *   - Unfencing: once a fenced broker has caught up with the metadata log, its
  *     next heartbeat unfences it, and leaderless partitions that can elect it
  *     do (handleBrokerUnfenced).
@@ -39,6 +41,7 @@ import type { PeriodicTask, Simulation, Timer } from '../sim/Simulation';
 import type { ResolvedBrokerConfig } from './BrokerConfig';
 import type { ClusterNetwork, NetworkEndpoint } from './ClusterNetwork';
 import type { KafkaErrorCode } from './errors';
+import type { HeartbeatLease, LeaseRevocation } from './HeartbeatLease';
 import type { LogConfig } from './LogConfig';
 import { buildPartitionChange, NO_LEADER, sameMembers, type PartitionChange, type PartitionRegistration } from './partitionElection';
 import type {
@@ -59,15 +62,47 @@ export const CONTROLLER_ENDPOINT = 'controller';
 
 export interface BrokerRegistrationState {
   readonly brokerId: number;
-  incarnationId: number;
-  brokerEpoch: number;
-  fenced: boolean;
-  inControlledShutdown: boolean;
-  lastHeartbeatMs: number;
+  readonly incarnationId: number;
+  readonly brokerEpoch: number;
+  readonly fenced: boolean;
+  readonly inControlledShutdown: boolean;
+  /** When the controller last heard a heartbeat from this incarnation (virtual ones included). */
+  readonly lastHeartbeatMs: number;
   /** Offset of the registration record: the broker is caught up once it applied it. */
-  registrationOffset: number;
+  readonly registrationOffset: number;
   /** Offset after which a broker in controlled shutdown has seen its leadership move. */
-  controlledShutdownOffset: number;
+  readonly controlledShutdownOffset: number;
+  /** The heartbeat lease the broker holds, if any. */
+  readonly lease: HeartbeatLease | null;
+}
+
+/** The controller's record of one registered broker incarnation. */
+class BrokerRegistration implements BrokerRegistrationState {
+  fenced: boolean;
+  inControlledShutdown = false;
+  controlledShutdownOffset = -1;
+  lease: HeartbeatLease | null = null;
+  /** The last real heartbeat (or the registration). */
+  heardMs: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly brokerId: number,
+    readonly incarnationId: number,
+    readonly brokerEpoch: number,
+    options: { fenced: boolean },
+  ) {
+    this.fenced = options.fenced;
+    this.heardMs = sim.nowMs;
+  }
+
+  get registrationOffset(): number {
+    return this.brokerEpoch;
+  }
+
+  get lastHeartbeatMs(): number {
+    return this.lease === null ? this.heardMs : Math.max(this.heardMs, this.lease.lastHeardMs(this.sim.nowMs));
+  }
 }
 
 export interface TopicRegistration {
@@ -88,7 +123,8 @@ type RecordBody =
 export class Controller implements NetworkEndpoint {
   readonly name = CONTROLLER_ENDPOINT;
   readonly log: MetadataRecord[] = [];
-  readonly brokers = new Map<number, BrokerRegistrationState>();
+  readonly brokers: ReadonlyMap<number, BrokerRegistrationState>;
+  private readonly registrations = new Map<number, BrokerRegistration>();
   readonly topics = new Map<string, TopicRegistration>();
   private readonly sim: Simulation;
   private readonly network: ClusterNetwork;
@@ -104,6 +140,7 @@ export class Controller implements NetworkEndpoint {
     this.sim = options.sim;
     this.network = options.network;
     this.config = options.config;
+    this.brokers = this.registrations;
     this.network.register(this.name, this);
     if (this.config.autoLeaderRebalanceEnable) {
       this.tasks.push(this.sim.every(this.config.leaderImbalanceCheckIntervalMs, 'controller preferred-leader-election', () => this.balancePartitionLeaders()));
@@ -113,6 +150,7 @@ export class Controller implements NetworkEndpoint {
 
   /** Stop every timer and ignore every request from now on. */
   halt(): void {
+    for (const b of this.sortedRegistrations()) b.lease?.revoke({ cause: 'controller-halted' });
     this.halted = true;
     for (const task of this.tasks) task.stop();
     this.sim.cancel(this.fenceTimer);
@@ -127,12 +165,12 @@ export class Controller implements NetworkEndpoint {
 
   /** Registered, unfenced and not shutting down (ClusterControlManager.isActive). */
   isActive(brokerId: number): boolean {
-    const b = this.brokers.get(brokerId);
+    const b = this.registrations.get(brokerId);
     return b !== undefined && !b.fenced && !b.inControlledShutdown;
   }
 
   unfencedBrokerIds(): number[] {
-    return [...this.brokers.values()].filter((b) => !b.fenced).map((b) => b.brokerId).sort((a, b) => a - b);
+    return [...this.registrations.values()].filter((b) => !b.fenced).map((b) => b.brokerId).sort((a, b) => a - b);
   }
 
   allocateProducerId(): number {
@@ -144,17 +182,7 @@ export class Controller implements NetworkEndpoint {
   /** Register a broker at cluster start: unfenced at once, as a cluster already running. */
   bootstrapRegister(brokerId: number, incarnationId: number): number {
     const epoch = this.log.length;
-    const state: BrokerRegistrationState = {
-      brokerId,
-      incarnationId,
-      brokerEpoch: epoch,
-      fenced: false,
-      inControlledShutdown: false,
-      lastHeartbeatMs: this.sim.nowMs,
-      registrationOffset: epoch,
-      controlledShutdownOffset: -1,
-    };
-    this.brokers.set(brokerId, state);
+    this.registrations.set(brokerId, new BrokerRegistration(this.sim, brokerId, incarnationId, epoch, { fenced: false }));
     this.write([{ type: 'broker', brokerId, brokerEpoch: epoch, fenced: false, inControlledShutdown: false }]);
     this.rescheduleFencing();
     return epoch;
@@ -226,7 +254,7 @@ export class Controller implements NetworkEndpoint {
   /** ClusterControlManager.registerBroker. */
   private registerBroker(request: BrokerRegistrationRequest): BrokerRegistrationResponseBody {
     const now = this.sim.nowMs;
-    const existing = this.brokers.get(request.brokerId);
+    const existing = this.registrations.get(request.brokerId);
     if (existing !== undefined && existing.incarnationId !== request.incarnationId) {
       if (this.hasValidSession(existing, now)) {
         this.trace('controller.register-rejected', { broker: request.brokerId, error: 'DUPLICATE_BROKER_REGISTRATION', message: 'Another broker is registered with that broker id.' });
@@ -238,17 +266,8 @@ export class Controller implements NetworkEndpoint {
       return { api: 'broker-registration', error: null, brokerEpoch: existing.brokerEpoch };
     }
     const epoch = this.log.length;
-    const state: BrokerRegistrationState = {
-      brokerId: request.brokerId,
-      incarnationId: request.incarnationId,
-      brokerEpoch: epoch,
-      fenced: true,
-      inControlledShutdown: false,
-      lastHeartbeatMs: now,
-      registrationOffset: epoch,
-      controlledShutdownOffset: -1,
-    };
-    this.brokers.set(request.brokerId, state);
+    assert(existing?.lease == null, () => `broker ${request.brokerId} registers again while its old incarnation holds a heartbeat lease`);
+    this.registrations.set(request.brokerId, new BrokerRegistration(this.sim, request.brokerId, request.incarnationId, epoch, { fenced: true }));
     this.write([{ type: 'broker', brokerId: request.brokerId, brokerEpoch: epoch, fenced: true, inControlledShutdown: false }]);
     this.trace('controller.register', { broker: request.brokerId, brokerEpoch: epoch });
     this.rescheduleFencing();
@@ -257,11 +276,12 @@ export class Controller implements NetworkEndpoint {
 
   /** QuorumController.processBrokerHeartbeat / BrokerHeartbeatManager. */
   private processBrokerHeartbeat(request: BrokerHeartbeatRequest): BrokerHeartbeatResponseBody {
-    const state = this.brokers.get(request.brokerId);
+    const state = this.registrations.get(request.brokerId);
     if (state === undefined || state.brokerEpoch !== request.brokerEpoch) {
       return { api: 'broker-heartbeat', error: 'STALE_BROKER_EPOCH', isCaughtUp: false, isFenced: true, shouldShutDown: false, records: [] };
     }
-    state.lastHeartbeatMs = this.sim.nowMs;
+    assert(state.lease === null, () => `broker ${request.brokerId} heartbeats while it holds a heartbeat lease`);
+    state.heardMs = this.sim.nowMs;
     const isCaughtUp = request.currentMetadataOffset > state.registrationOffset;
     let shouldShutDown = false;
     if (request.wantShutDown) {
@@ -295,7 +315,7 @@ export class Controller implements NetworkEndpoint {
       isr: reg?.isr ?? [],
       partitionEpoch: reg?.partitionEpoch ?? -1,
     });
-    const broker = this.brokers.get(request.brokerId);
+    const broker = this.registrations.get(request.brokerId);
     if (broker === undefined || broker.brokerEpoch !== request.brokerEpoch) return fail('STALE_BROKER_EPOCH');
     const topic = this.topics.get(request.topic);
     const reg = topic?.partitions[request.partition];
@@ -318,12 +338,12 @@ export class Controller implements NetworkEndpoint {
 
   // ---- broker state changes ----------------------------------------------------------
 
-  private hasValidSession(state: BrokerRegistrationState, nowMs: number): boolean {
+  private hasValidSession(state: BrokerRegistration, nowMs: number): boolean {
     return nowMs - state.lastHeartbeatMs < this.config.brokerSessionTimeoutMs;
   }
 
   /** ReplicationControlManager.handleBrokerFenced. */
-  private fence(state: BrokerRegistrationState, reason: Reason): void {
+  private fence(state: BrokerRegistration, reason: Reason): void {
     state.fenced = true;
     this.trace('controller.fence', { broker: state.brokerId, reason });
     this.updatePartitions(`broker ${state.brokerId} fenced (${reason})`, {
@@ -335,7 +355,7 @@ export class Controller implements NetworkEndpoint {
   }
 
   /** ReplicationControlManager.handleBrokerUnfenced. */
-  private unfence(state: BrokerRegistrationState): void {
+  private unfence(state: BrokerRegistration): void {
     state.fenced = false;
     state.inControlledShutdown = false;
     this.write([{ type: 'broker', brokerId: state.brokerId, brokerEpoch: state.brokerEpoch, fenced: false, inControlledShutdown: false }]);
@@ -344,7 +364,7 @@ export class Controller implements NetworkEndpoint {
   }
 
   /** ReplicationControlManager.handleBrokerInControlledShutdown. */
-  private enterControlledShutdown(state: BrokerRegistrationState): void {
+  private enterControlledShutdown(state: BrokerRegistration): void {
     state.inControlledShutdown = true;
     this.write([{ type: 'broker', brokerId: state.brokerId, brokerEpoch: state.brokerEpoch, fenced: state.fenced, inControlledShutdown: true }]);
     this.trace('controller.controlled-shutdown', { broker: state.brokerId });
@@ -418,11 +438,12 @@ export class Controller implements NetworkEndpoint {
 
   /**
    * Keep the session timer armed no later than the earliest expiry. Heartbeats
-   * only push expiries later, so a timer that fires early just re-arms.
+   * only push expiries later, so a timer that fires early just re-arms. A
+   * broker holding a lease has no expiry until the lease is revoked.
    */
   private rescheduleFencing(): void {
     let next = Infinity;
-    for (const b of this.brokers.values()) if (!b.fenced) next = Math.min(next, b.lastHeartbeatMs + this.config.brokerSessionTimeoutMs);
+    for (const b of this.registrations.values()) if (!b.fenced && b.lease === null) next = Math.min(next, b.heardMs + this.config.brokerSessionTimeoutMs);
     if (next === Infinity) return;
     const timer = this.fenceTimer;
     if (timer !== undefined && !timer.cancelled && timer.atMs <= next) return;
@@ -436,8 +457,7 @@ export class Controller implements NetworkEndpoint {
   /** QuorumController.maybeFenceStaleBroker. */
   private fenceStaleBrokers(): void {
     const now = this.sim.nowMs;
-    for (const id of [...this.brokers.keys()].sort((a, b) => a - b)) {
-      const state = this.brokers.get(id)!;
+    for (const state of this.sortedRegistrations()) {
       if (!state.fenced && !this.hasValidSession(state, now)) this.fence(state, 'session expired');
     }
     this.push();
@@ -459,10 +479,56 @@ export class Controller implements NetworkEndpoint {
     if (this.unpushed === 0) return;
     const records = this.log.slice(this.log.length - this.unpushed);
     this.unpushed = 0;
-    for (const id of [...this.brokers.keys()].sort((a, b) => a - b)) {
-      const endpoint = `broker-${id}`;
+    for (const state of this.sortedRegistrations()) {
+      const endpoint = `broker-${state.brokerId}`;
+      // A leased broker learns new records only from this push: its connection must deliver it.
+      assert(state.lease === null || this.network.isConnectionClean(endpoint, this.name), () => `a push to ${endpoint} on a heartbeat lease over an unclean connection`);
       if (this.network.isListening(endpoint)) this.network.send(this.name, endpoint, { kind: 'metadata-records', records });
     }
+  }
+
+  // ---- heartbeat leases (HeartbeatLease.ts) ----------------------------------------------
+
+  /** Agree to a lease when this broker's heartbeats would change nothing here. */
+  acceptHeartbeatLease(lease: HeartbeatLease): boolean {
+    const state = this.registrations.get(lease.brokerId);
+    if (this.halted || state === undefined || state.brokerEpoch !== lease.brokerEpoch || state.fenced || state.inControlledShutdown || state.lease !== null) return false;
+    if (this.unpushed > 0 || lease.metadataOffset !== this.log.length) return false;
+    // Real heartbeats a cycle apart would let the session lapse between them.
+    if (lease.cycleMs >= this.config.brokerSessionTimeoutMs) return false;
+    state.lease = lease;
+    lease.onRevoked((revoked, revocation) => this.materializeLease(state, revoked, revocation));
+    return true;
+  }
+
+  /** The lease ends: the virtual heartbeats heard so far count, and the session runs from the last of them. */
+  private materializeLease(state: BrokerRegistration, lease: HeartbeatLease, revocation: LeaseRevocation): void {
+    if (state.lease !== lease) return;
+    const now = this.sim.nowMs;
+    state.heardMs = Math.max(state.heardMs, lease.lastHeardMs(now));
+    state.lease = null;
+    if (revocation.cause === 'broker-stopped') {
+      // A heartbeat the broker sent just before it stopped is still on the wire.
+      const heardAtMs = lease.inFlightHeardMs(now);
+      if (heardAtMs !== null) {
+        const request: BrokerHeartbeatRequest = {
+          kind: 'broker-heartbeat',
+          correlationId: -1,
+          brokerId: lease.brokerId,
+          brokerEpoch: lease.brokerEpoch,
+          currentMetadataOffset: revocation.metadataOffset ?? lease.metadataOffset,
+          wantShutDown: false,
+        };
+        this.sim.at(heardAtMs, `net ${lease.broker}->${this.name} (leased heartbeat in flight)`, () => {
+          if (!this.network.network.isCut(lease.broker, this.name)) this.receive(lease.broker, request);
+        });
+      }
+    }
+    if (!this.halted) this.rescheduleFencing();
+  }
+
+  private sortedRegistrations(): BrokerRegistration[] {
+    return [...this.registrations.values()].sort((a, b) => a.brokerId - b.brokerId);
   }
 
   private sortedTopics(): TopicRegistration[] {

@@ -364,6 +364,26 @@ export class Network<M> {
     }
   }
 
+  /**
+   * True when the link `from -> to` is as the network made it: not cut, not
+   * lossy, with the default latency and jitter (no fault in force on it).
+   */
+  isPristine(from: string, to: string): boolean {
+    this.endpoint(to);
+    const link = this.endpoint(from).out.get(to);
+    if (link === undefined) return true;
+    return !link.cut && link.lossProbability === 0 && link.latencyMs === this.defaultLatencyMs && link.jitterMs === this.defaultJitterMs;
+  }
+
+  /**
+   * The one-way delay of a pristine link: exactly its delay without jitter;
+   * with a jitter no wider than the latency (the default 1 ± 1 ms), the mean
+   * delay, as the jitter is symmetric and rounding keeps it so.
+   */
+  get typicalDelayMs(): number {
+    return this.defaultLatencyMs <= 0 ? 0 : Math.round(this.defaultLatencyMs);
+  }
+
   /** True when messages from `from` to `to` are currently cut by a partition. */
   isCut(from: string, to: string): boolean {
     this.endpoint(to);
