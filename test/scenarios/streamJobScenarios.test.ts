@@ -56,6 +56,13 @@ describe('stream-job scenarios fail when the rule they teach is broken', () => {
     expect(failed).toContain('delivery.duplicated is at least 1');
   });
 
+  it('zombie-consumer-duplicates-despite-multi-exec: a pause shorter than max.poll.interval.ms keeps the partition', () => {
+    const failed = failedExpectations(
+      variant('zombie-consumer-duplicates-despite-multi-exec', (step) => (step.kind === 'consumer-stall' ? { ...step, args: { ...step.args, for: '5s' } } : step)),
+    );
+    expect(failed).toContain('delivery.duplicated equals 10');
+  });
+
   it('offset-store-in-redis: with a long retention the stored offset stays valid', () => {
     const failed = failedExpectations(
       variant('offset-store-in-redis', (step) => (step.kind === 'kafka-cluster' ? { ...step, args: { ...step.args, config: { 'log.retention.minutes': 600 } } } : step)),

@@ -37,6 +37,7 @@ import tornAofSplitsMultiExec from './tornAofSplitsMultiExec';
 import autoCommitLosesOnCrash from './autoCommitLosesOnCrash';
 import rebalanceOnPartitionAdd from './rebalanceOnPartitionAdd';
 import latestResetMissesNewPartitionData from './latestResetMissesNewPartitionData';
+import zombieConsumerDuplicatesDespiteMultiExec from './zombieConsumerDuplicatesDespiteMultiExec';
 
 export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   // Offsets kept in Redis: the stream job and its delivery semantics.
@@ -50,6 +51,7 @@ export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   autoCommitLosesOnCrash,
   rebalanceOnPartitionAdd,
   latestResetMissesNewPartitionData,
+  zombieConsumerDuplicatesDespiteMultiExec,
   // Kafka storage: segments, indexes, retention, offsets.
   retentionDeletesUnderStoredOffset,
   partitionsAddedWhileOffsetsStored,

@@ -334,6 +334,22 @@ export const consumerCrashStep = defineStep<{ name: string }>({
   },
 });
 
+export const consumerStallStep = defineStep<{ name: string; for: number }>({
+  kind: 'consumer-stall',
+  summary: "freeze a consumer application's poll thread (a GC pause, a slow call): its heartbeat thread goes on, and past max.poll.interval.ms the consumer leaves the group; the batch in hand is finished when the thread runs again",
+  fields: {
+    name: { type: 'string', required: true, description: 'the application' },
+    for: { type: 'duration', required: true, min: 1, description: 'how long the thread is frozen' },
+  },
+  describe: (a) => `${a.name}'s poll thread freezes for ${formatDuration(a.for)}`,
+  run: (world, a) => {
+    const app = consumerApps(world).get(a.name);
+    if (app === undefined) throw new StepFailure(`no consumer application '${a.name}'`);
+    if (app.state !== 'running') throw new StepFailure(`application ${a.name} is ${app.state}, not running`);
+    app.stall(a.for);
+  },
+});
+
 export const consumerRestartStep = defineStep<{ name: string }>({
   kind: 'consumer-restart',
   summary: 'start a consumer application again (after a crash, a failure or a close): a new consumer with the same client.id joins the group',

@@ -48,6 +48,7 @@ import {
   consumerCloseStep,
   consumerCrashStep,
   consumerRestartStep,
+  consumerStallStep,
   consumerStep,
   describeGroupStep,
   pollStep,
@@ -107,6 +108,7 @@ const ALL: readonly AnyStepDefinition[] = [
   seekStep,
   consumerCrashStep,
   consumerRestartStep,
+  consumerStallStep,
   consumerCloseStep,
   describeGroupStep,
 ];
