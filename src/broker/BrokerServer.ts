@@ -22,8 +22,15 @@
  *
  * Every timer it schedules checks that the process is still alive, so a
  * crash needs no bookkeeping of timers.
+ *
+ * Two of its periodic tasks fall quiescent when idle (Simulation's QUIESCENT):
+ * the high watermark checkpoint after every run (it has written or confirmed
+ * every high watermark; it is woken when one moves or the partitions change),
+ * and the ISR check while this broker leads no partition with another ISR
+ * member (woken by metadata and committed AlterPartitions). An idle broker
+ * then costs nothing between its retention checks.
  */
-import type { PeriodicTask, Simulation, Timer } from '../sim/Simulation';
+import { QUIESCENT, type PeriodicTask, type Simulation, type Timer } from '../sim/Simulation';
 import type { Broker } from './Broker';
 import type { ResolvedBrokerConfig } from './BrokerConfig';
 import { BrokerLifecycleManager, type LifecycleHost } from './BrokerLifecycleManager';
@@ -77,6 +84,8 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
   private readonly allocateProducerId: () => number;
   private readonly shutdownApproved: () => void;
   private readonly tasks: PeriodicTask[] = [];
+  private isrExpiration: PeriodicTask | undefined;
+  private highWatermarkCheckpoint: PeriodicTask | undefined;
   /** What the last checkpoint wrote, by partition. */
   private lastCheckpoint = new Map<string, number>();
 
@@ -133,8 +142,11 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
   startup(): void {
     const config = this.config;
     const settings = this.broker.settings;
-    this.every(config.replicaLagTimeMaxMs / 2, 'isr-expiration', () => this.replicaManager.maybeShrinkIsr());
-    this.every(config.highWatermarkCheckpointIntervalMs, 'highwatermark-checkpoint', () => this.checkpointHighWatermarks());
+    this.isrExpiration = this.every(config.replicaLagTimeMaxMs / 2, 'isr-expiration', () => (this.replicaManager.maybeShrinkIsr() ? undefined : QUIESCENT));
+    this.highWatermarkCheckpoint = this.every(config.highWatermarkCheckpointIntervalMs, 'highwatermark-checkpoint', () => {
+      this.checkpointHighWatermarks();
+      return QUIESCENT;
+    });
     this.every(
       settings['log.retention.check.interval.ms'] ?? DEFAULT_RETENTION_CHECK_INTERVAL_MS,
       'kafka-log-retention',
@@ -145,7 +157,7 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
       this.every(config.logFlushSchedulerIntervalMs, 'kafka-recovery-point-checkpoint flush', () => this.flushDirtyLogs());
     }
     this.every(config.producerIdExpirationCheckIntervalMs, 'PeriodicProducerExpirationCheck', () => this.removeExpiredProducers());
-    for (const log of this.broker.allLogs()) this.watchRolls(log);
+    for (const log of this.broker.allLogs()) this.watchLog(log);
     this.groups.startup();
   }
 
@@ -172,7 +184,10 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
     for (const task of this.tasks) task.stop();
     this.client.close();
     this.replicaManager.shutdown();
-    for (const log of this.broker.allLogs()) log.onRoll = undefined;
+    for (const log of this.broker.allLogs()) {
+      log.onRoll = undefined;
+      log.onHighWatermarkChange = undefined;
+    }
   }
 
   // ---- scheduling ----------------------------------------------------------------------
@@ -183,10 +198,10 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
     });
   }
 
-  private every(periodMs: number, name: string, task: () => void, initialDelayMs = periodMs): void {
-    this.tasks.push(this.sim.every(periodMs, `${name} broker-${this.brokerId}`, () => {
-      if (this.alive) task();
-    }, initialDelayMs));
+  private every(periodMs: number, name: string, task: () => unknown, initialDelayMs = periodMs): PeriodicTask {
+    const periodic = this.sim.every(periodMs, `${name} broker-${this.brokerId}`, () => (this.alive ? task() : undefined), initialDelayMs);
+    this.tasks.push(periodic);
+    return periodic;
   }
 
   // ---- the network ----------------------------------------------------------------------
@@ -247,6 +262,9 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
   applyMetadata(records: readonly MetadataRecord[]): void {
     const delta = this.metadata.apply(records);
     this.replicaManager.applyDelta(delta);
+    // Partitions, leaders and ISRs may have changed: both quiescent tasks look again.
+    this.isrExpiration?.wake();
+    this.highWatermarkCheckpoint?.wake();
     this.groups.onMetadata(delta);
     this.lifecycle.onMetadataApplied();
     if (this.alive) this.waiters.check();
@@ -254,6 +272,11 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
 
   onShutdownApproved(): void {
     this.shutdownApproved();
+  }
+
+  /** A committed AlterPartition (its record usually arrives by push first, which wakes the task too). */
+  onIsrChanged(): void {
+    this.isrExpiration?.wake();
   }
 
   /** KafkaApis.handleTopicMetadataRequest from the broker's metadata cache. */
@@ -289,7 +312,7 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
 
   logFor(tp: TopicPartition, config: LogConfig): UnifiedLog {
     const log = this.broker.createLog(tp, config);
-    this.watchRolls(log);
+    this.watchLog(log);
     return log;
   }
 
@@ -297,11 +320,15 @@ export class BrokerServer implements NetworkEndpoint, ReplicaManagerHost, Lifecy
     this.broker.deleteLog(tp);
   }
 
-  /** UnifiedLog.roll schedules a flush of the segments before the new one ("flush-log"). */
-  private watchRolls(log: UnifiedLog): void {
+  /**
+   * UnifiedLog.roll schedules a flush of the segments before the new one
+   * ("flush-log"); a new high watermark is news for the checkpoint task.
+   */
+  private watchLog(log: UnifiedLog): void {
     log.onRoll = (newSegmentBaseOffset) => {
       this.schedule(0, `flush-log ${log.name}`, () => log.flushUpToOffsetExclusive(newSegmentBaseOffset));
     };
+    log.onHighWatermarkChange = () => this.highWatermarkCheckpoint?.wake();
   }
 
   /** ReplicaManager.checkpointHighWatermarks (skipped when nothing moved since the last write). */

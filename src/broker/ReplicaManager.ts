@@ -56,6 +56,8 @@ export interface ReplicaManagerHost {
   logFor(tp: TopicPartition, config: LogConfig): UnifiedLog;
   deleteLog(tp: TopicPartition): void;
   controllerEndpoint: string;
+  /** A committed AlterPartition changed an ISR here (the isr-expiration task may have work again). */
+  onIsrChanged(): void;
 }
 
 interface ProduceStatus {
@@ -291,6 +293,7 @@ export class ReplicaManager implements PartitionHost, FetcherHost {
           return;
         }
         partition.onAlterPartitionResponse(body as AlterPartitionResponseBody);
+        this.host.onIsrChanged();
         this.tryCompleteDelayedProduces(partition);
       },
     );
@@ -300,9 +303,19 @@ export class ReplicaManager implements PartitionHost, FetcherHost {
     this.tryCompleteDelayedProduces(partition);
   }
 
-  /** Every replica.lag.time.max.ms / 2 (ReplicaManager's isr-expiration task). */
-  maybeShrinkIsr(): void {
-    for (const partition of this.partitions.values()) partition.maybeShrinkIsr();
+  /**
+   * Every replica.lag.time.max.ms / 2 (ReplicaManager's isr-expiration task).
+   * Returns false when no later run can shrink anything until leadership or
+   * an ISR changes: this broker leads no partition whose ISR has another
+   * member (the leader never removes itself).
+   */
+  maybeShrinkIsr(): boolean {
+    let mayShrinkLater = false;
+    for (const partition of this.partitions.values()) {
+      partition.maybeShrinkIsr();
+      if (!mayShrinkLater && partition.isLeader && partition.isr.some((id) => id !== this.host.brokerId)) mayShrinkLater = true;
+    }
+    return mayShrinkLater;
   }
 
   highWatermarks(): Map<string, number> {

@@ -131,6 +131,8 @@ export class UnifiedLog {
   private mutations = 0;
   /** Called after a roll with the new segment's base offset (the broker schedules "flush-log"). */
   onRoll: ((newSegmentBaseOffset: number) => void) | undefined;
+  /** Called whenever the high watermark takes a new value (the broker's checkpoint task wakes). */
+  onHighWatermarkChange: (() => void) | undefined;
 
   constructor(options: UnifiedLogOptions) {
     this.topicPartition = options.topicPartition;
@@ -199,8 +201,14 @@ export class UnifiedLog {
   updateHighWatermark(offset: number): number {
     const clamped = Math.min(Math.max(offset, this.logStart), this.logEndOffset);
     if (clamped !== this.hw) this.mutations++;
-    this.hw = clamped;
+    this.setHighWatermark(clamped);
     return clamped;
+  }
+
+  private setHighWatermark(offset: number): void {
+    if (offset === this.hw) return;
+    this.hw = offset;
+    this.onHighWatermarkChange?.();
   }
 
   // ---- append -------------------------------------------------------------
@@ -672,7 +680,7 @@ export class UnifiedLog {
     this.activeSegment.truncateTo(targetOffset, this.sim.nowMs);
     this.leaderEpochCache.truncateFromEnd(targetOffset);
     this.truncationCount++;
-    if (this.hw > this.logEndOffset) this.hw = this.logEndOffset;
+    if (this.hw > this.logEndOffset) this.setHighWatermark(this.logEndOffset);
     this.mutations++;
     if (this.recoveryPointOffset > this.logEndOffset) this.recoveryPointOffset = this.logEndOffset;
     if (this.sim.trace.active) {
@@ -689,7 +697,7 @@ export class UnifiedLog {
     this.leaderEpochCache.clear();
     this.truncationCount++;
     this.logStart = newOffset;
-    this.hw = newOffset;
+    this.setHighWatermark(newOffset);
     this.mutations++;
     this.recoveryPointOffset = newOffset;
     if (this.sim.trace.active) {
@@ -753,7 +761,7 @@ export class UnifiedLog {
     }
     this.leaderEpochCache.truncateFromEnd(this.logEndOffset);
     this.recoveryPointOffset = this.logEndOffset;
-    this.hw = Math.min(Math.max(checkpointedHighWatermark, this.logStart), this.logEndOffset);
+    this.setHighWatermark(Math.min(Math.max(checkpointedHighWatermark, this.logStart), this.logEndOffset));
     this.mutations++;
     const lost = before - this.logEndOffset;
     if (lost > 0) this.truncationCount++;
