@@ -10,10 +10,17 @@ import seedrandom from 'seedrandom';
 import { assert } from './assert';
 
 export class Rng {
-  private readonly prng: seedrandom.PRNG;
+  /**
+   * Made at the first draw: seeding Alea hashes the whole seed string, and
+   * many forks (a link's loss stream, a broker incarnation's backoff) never
+   * draw at all. The stream depends on the seed only, so this changes nothing.
+   */
+  private stream: seedrandom.PRNG | undefined;
 
-  constructor(readonly seed: string) {
-    this.prng = seedrandom.alea(seed);
+  constructor(readonly seed: string) {}
+
+  private get prng(): seedrandom.PRNG {
+    return (this.stream ??= seedrandom.alea(this.seed));
   }
 
   /** An independent stream for a subsystem, e.g. `rng.fork('network')`. */
