@@ -7,6 +7,7 @@
  * out: durations as milliseconds, instants as epoch milliseconds. Every error
  * says what was expected and, for choices, lists the valid ones.
  */
+import { didYouMean } from '../sim/didYouMean';
 import { parseDuration, parseInstant } from './duration';
 
 export type FieldType =
@@ -57,7 +58,7 @@ export function validateFields(
   const value: Record<string, unknown> = {};
   for (const key of Object.keys(raw)) {
     if (!(key in specs)) {
-      errors.push({ field: key, message: `unknown field '${key}' for step '${stepKind}'; valid fields: ${Object.keys(specs).join(', ')}` });
+      errors.push({ field: key, message: `unknown field '${key}' for step '${stepKind}'${didYouMean(key, Object.keys(specs))}; valid fields: ${Object.keys(specs).join(', ')}` });
     }
   }
   for (const [name, spec] of Object.entries(specs)) {

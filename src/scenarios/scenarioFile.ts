@@ -18,6 +18,7 @@
  * ones; a file with any problem runs nothing.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { didYouMean } from '../sim/didYouMean';
 import { ScenarioError, ScenarioErrors } from './ScenarioError';
 import type { ScenarioSpec } from './Scenario';
 import type { StepSpec } from './Step';
@@ -109,7 +110,7 @@ export function loadScenarioFile(path: string, text: string): ValidatedScenario 
     const kindWhere = at(pair.key?.range?.[0]);
     const definition = STEPS.get(kind);
     if (definition === undefined) {
-      errors.push(new ScenarioError(`unknown step '${kind}'; valid steps: ${stepKinds().join(', ')}`, kindWhere));
+      errors.push(new ScenarioError(`unknown step '${kind}'${didYouMean(kind, stepKinds())}; valid steps: ${stepKinds().join(', ')}`, kindWhere));
       return null;
     }
     const fields = new Map<string, string>();

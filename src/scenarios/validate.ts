@@ -4,6 +4,7 @@
  * result an expectation reads was saved by an earlier step. All problems are
  * reported at once, each with its location.
  */
+import { didYouMean } from '../sim/didYouMean';
 import { validateFields } from './fields';
 import { ScenarioError, ScenarioErrors } from './ScenarioError';
 import type { ScenarioSpec } from './Scenario';
@@ -43,7 +44,7 @@ export function validateScenario(spec: ScenarioSpec, locate: FieldLocator = () =
     const where = (field: string | null): string | null => locate(index, field) ?? step.location ?? null;
     const definition = STEPS.get(step.kind);
     if (definition === undefined) {
-      errors.push(new ScenarioError(`unknown step '${step.kind}'; valid steps: ${stepKinds().join(', ')}`, where(null)));
+      errors.push(new ScenarioError(`unknown step '${step.kind}'${didYouMean(step.kind, stepKinds())}; valid steps: ${stepKinds().join(', ')}`, where(null)));
       return;
     }
     const { value, errors: fieldErrors } = validateFields(step.kind, definition.fields, step.args);

@@ -104,7 +104,7 @@ describe('Redis steps in YAML', () => {
     expect(errors).toEqual([
       "s.yaml:6:5: bad Redis setting: appendfsync \"sometimes\": argument(s) must be one of the following: everysec, always, no",
       "s.yaml:7:5: unbalanced quotes in command 'HSET \"unbalanced'",
-      expect.stringMatching(/^s\.yaml:10:5: unknown Redis setting 'appendfsinc' \(faultline models: .*appendfsync/),
+      expect.stringMatching(/^s\.yaml:10:5: unknown Redis setting 'appendfsinc' \(did you mean 'appendfsync'\?\); faultline models: .*appendfsync/),
     ]);
   });
 

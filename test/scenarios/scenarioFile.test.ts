@@ -45,6 +45,11 @@ describe('scenario files (YAML)', () => {
     expect(errors[0]).toMatch(/^s\.yaml:9:5: unknown step 'sleep'; valid steps: .*create-topic.*wait/);
   });
 
+  it('suggests the step or field that was meant', () => {
+    expect(errorsOf(GOOD.replace('  - wait: 10m', '  - wiat: 10m'))[0]).toMatch(/^s\.yaml:9:5: unknown step 'wiat' \(did you mean 'wait'\?\); valid steps: /);
+    expect(errorsOf(GOOD.replace('equals: 5 }', 'equal: 5 }'))[0]).toMatch(/^s\.yaml:10:\d+: unknown field 'equal' for step 'expect' \(did you mean 'equals'\?\); valid fields: /);
+  });
+
   it('names a wrong type at the field, a missing field at the step, and an unknown field with the valid ones', () => {
     const errors = errorsOf(
       GOOD.replace('count: 5', "count: 'five'")

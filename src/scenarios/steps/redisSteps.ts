@@ -24,6 +24,7 @@ import { memtoull, RedisConfig, type RedisConfigInput } from '../../redis/redisC
 import { fromUtf8, toUtf8, type RedisString } from '../../redis/RedisValue';
 import { formatReply, type Reply } from '../../redis/reply';
 import { InvariantError } from '../../sim/assert';
+import { didYouMean } from '../../sim/didYouMean';
 import type { TraceValue } from '../../sim/Trace';
 import { formatDuration } from '../duration';
 import type { ConfigValue } from '../fields';
@@ -59,7 +60,7 @@ function configInput(config: Record<string, ConfigValue> | undefined): RedisConf
 function configProblems(config: Record<string, ConfigValue> | undefined): string[] {
   const problems: string[] = [];
   for (const name of Object.keys(config ?? {})) {
-    if (!RedisConfig.isKnown(name)) problems.push(`unknown Redis setting '${name}' (faultline models: ${RedisConfig.names().join(', ')})`);
+    if (!RedisConfig.isKnown(name)) problems.push(`unknown Redis setting '${name}'${didYouMean(name, RedisConfig.names())}; faultline models: ${RedisConfig.names().join(', ')}`);
   }
   if (problems.length > 0) return problems;
   try {
