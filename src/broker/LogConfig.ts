@@ -6,6 +6,8 @@
  * (KafkaConfig.logRetentionTimeMillis), where -1 means unlimited.
  */
 import { assert } from '../sim/assert';
+import { didYouMean } from '../sim/didYouMean';
+import { KafkaAdminError } from './errors';
 
 export interface LogConfig {
   readonly 'segment.bytes': number;
@@ -109,28 +111,83 @@ export type TopicConfigOverrides = Partial<LogConfig>;
 
 export const TOPIC_CONFIG_KEYS = Object.keys(DEFAULT_LOG_CONFIG) as (keyof LogConfig)[];
 
-/** Merge topic overrides onto broker defaults and check ranges as Kafka's ConfigDef does. */
-export function topicLogConfig(defaults: LogConfig, overrides: TopicConfigOverrides = {}): LogConfig {
-  for (const key of Object.keys(overrides)) {
-    if (!(TOPIC_CONFIG_KEYS as string[]).includes(key)) {
-      throw new Error(`Unknown topic config name: ${key}. Valid names: ${TOPIC_CONFIG_KEYS.join(', ')}`);
+/** Each topic config's ConfigDef type in Kafka's LogConfig (TopicConfig names). */
+const TOPIC_CONFIG_TYPES: Readonly<Record<keyof LogConfig, 'INT' | 'LONG' | 'BOOLEAN' | 'LIST'>> = {
+  'segment.bytes': 'INT',
+  'segment.ms': 'LONG',
+  'segment.index.bytes': 'INT',
+  'index.interval.bytes': 'INT',
+  'retention.ms': 'LONG',
+  'retention.bytes': 'LONG',
+  'file.delete.delay.ms': 'LONG',
+  'max.message.bytes': 'INT',
+  'flush.messages': 'LONG',
+  'flush.ms': 'LONG',
+  'min.insync.replicas': 'INT',
+  'unclean.leader.election.enable': 'BOOLEAN',
+  'cleanup.policy': 'LIST',
+};
+
+const INT_MAX_VALUE = 2_147_483_647;
+
+/**
+ * What is wrong with topic overrides, in Kafka's words: unknown names
+ * (LogConfig.validateNames: "Unknown topic config name: x"), values of the
+ * wrong type (ConfigDef.parseType: "Not a number of type LONG", "Expected
+ * value to be either true or false") and values out of range (ConfigDef's
+ * atLeast validators). Empty when the overrides are good.
+ */
+export function topicConfigProblems(overrides: Readonly<Record<string, unknown>>): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!(key in TOPIC_CONFIG_TYPES)) {
+      problems.push(`Unknown topic config name: ${key}${didYouMean(key, TOPIC_CONFIG_KEYS)}`);
+      continue;
+    }
+    const type = TOPIC_CONFIG_TYPES[key as keyof LogConfig];
+    const invalid = (reason: string) => problems.push(`Invalid value ${String(value)} for configuration ${key}: ${reason}`);
+    if (type === 'BOOLEAN') {
+      if (typeof value !== 'boolean') invalid('Expected value to be either true or false');
+    } else if (type === 'LIST') {
+      // Only deletion is modelled; compaction (the log cleaner) is not.
+      if (value !== 'delete') invalid(value === 'compact' ? 'faultline models cleanup.policy=delete only (the log cleaner is not modelled)' : 'String must be one of: compact, delete');
+    } else if (typeof value !== 'number' || !Number.isInteger(value) || (type === 'INT' && Math.abs(value) > INT_MAX_VALUE)) {
+      invalid(`Not a number of type ${type}`);
+    } else {
+      const min = TOPIC_CONFIG_MINIMUMS[key as keyof LogConfig];
+      if (min !== undefined && value < min) invalid(`Value must be at least ${min}`);
     }
   }
+  return problems;
+}
+
+/**
+ * Merge topic overrides onto broker defaults and check them as Kafka's
+ * ConfigDef does. Bad overrides fail the way CreateTopics does: INVALID_CONFIG
+ * (InvalidConfigurationException) with the first problem.
+ */
+export function topicLogConfig(defaults: LogConfig, overrides: TopicConfigOverrides = {}): LogConfig {
+  const problems = topicConfigProblems(overrides);
+  if (problems.length > 0) throw new KafkaAdminError('INVALID_CONFIG', 'InvalidConfigurationException', problems[0]!);
   return validateLogConfig({ ...defaults, ...overrides });
 }
 
+/** Ranges from LogConfig's ConfigDef (atLeast(...)). */
+const TOPIC_CONFIG_MINIMUMS: Partial<Record<keyof LogConfig, number>> = {
+  'segment.bytes': 14, // LegacyRecord.RECORD_OVERHEAD_V0
+  'segment.ms': 1,
+  'segment.index.bytes': 4,
+  'index.interval.bytes': 0,
+  'retention.ms': -1,
+  'file.delete.delay.ms': 0,
+  'max.message.bytes': 0,
+  'flush.messages': 1,
+  'flush.ms': 0,
+  'min.insync.replicas': 1,
+};
+
 function validateLogConfig(config: LogConfig): LogConfig {
-  // Ranges from LogConfig's ConfigDef (atLeast(...)), with Kafka's wording.
-  atLeast(config, 'segment.bytes', 14); // LegacyRecord.RECORD_OVERHEAD_V0
-  atLeast(config, 'segment.ms', 1);
-  atLeast(config, 'segment.index.bytes', 4);
-  atLeast(config, 'index.interval.bytes', 0);
-  atLeast(config, 'retention.ms', -1);
-  atLeast(config, 'file.delete.delay.ms', 0);
-  atLeast(config, 'max.message.bytes', 0);
-  atLeast(config, 'flush.messages', 1);
-  atLeast(config, 'flush.ms', 0);
-  atLeast(config, 'min.insync.replicas', 1);
+  for (const [key, min] of Object.entries(TOPIC_CONFIG_MINIMUMS) as [keyof LogConfig, number][]) atLeast(config, key, min);
   assert(Number.isInteger(config['retention.bytes']), 'retention.bytes must be an integer');
   return config;
 }

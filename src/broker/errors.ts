@@ -30,7 +30,8 @@ export type KafkaErrorCode =
   | 'INVALID_UPDATE_VERSION'
   | 'INELIGIBLE_REPLICA'
   | 'DUPLICATE_BROKER_REGISTRATION'
-  | 'BROKER_NOT_AVAILABLE';
+  | 'BROKER_NOT_AVAILABLE'
+  | 'INVALID_CONFIG';
 
 /** Default messages from Errors.java, used when the broker gives no specific one. */
 export const KAFKA_ERROR_DEFAULT_MESSAGES: Record<KafkaErrorCode, string> = {
@@ -65,6 +66,7 @@ export const KAFKA_ERROR_DEFAULT_MESSAGES: Record<KafkaErrorCode, string> = {
   INELIGIBLE_REPLICA: 'The new ISR contains at least one ineligible replica.',
   DUPLICATE_BROKER_REGISTRATION: 'This broker ID is already in use.',
   BROKER_NOT_AVAILABLE: 'The broker is not available.',
+  INVALID_CONFIG: 'Configuration is invalid.',
 };
 
 /** The Java exception a client raises for each error (Errors.java's exception builders). */
@@ -96,6 +98,7 @@ export const KAFKA_ERROR_EXCEPTIONS: Record<KafkaErrorCode, string> = {
   INELIGIBLE_REPLICA: 'IneligibleReplicaException',
   DUPLICATE_BROKER_REGISTRATION: 'DuplicateBrokerRegistrationException',
   BROKER_NOT_AVAILABLE: 'BrokerNotAvailableException',
+  INVALID_CONFIG: 'InvalidConfigurationException',
 };
 
 /**

@@ -45,6 +45,13 @@ describe('scenario files (YAML)', () => {
     expect(errors[0]).toMatch(/^s\.yaml:9:5: unknown step 'sleep'; valid steps: .*create-topic.*wait/);
   });
 
+  it('checks topic configs before running anything, in Kafka words', () => {
+    expect(errorsOf(GOOD.replace('retention.ms: 60000', 'retention.msec: 60000'))).toEqual([
+      "s.yaml:7:5: Unknown topic config name: retention.msec (did you mean 'retention.ms'?)",
+    ]);
+    expect(errorsOf(GOOD.replace('retention.ms: 60000', 'retention.ms: 1m'))).toEqual(['s.yaml:7:5: Invalid value 1m for configuration retention.ms: Not a number of type LONG']);
+  });
+
   it('suggests the step or field that was meant', () => {
     expect(errorsOf(GOOD.replace('  - wait: 10m', '  - wiat: 10m'))[0]).toMatch(/^s\.yaml:9:5: unknown step 'wiat' \(did you mean 'wait'\?\); valid steps: /);
     expect(errorsOf(GOOD.replace('equals: 5 }', 'equal: 5 }'))[0]).toMatch(/^s\.yaml:10:\d+: unknown field 'equal' for step 'expect' \(did you mean 'equals'\?\); valid fields: /);

@@ -5,7 +5,7 @@
 import { BROKER_VERSIONS, FOLLOWER_TRUNCATIONS, parseBrokerSettings, type BrokerVersion, type FollowerTruncation } from '../../broker/BrokerConfig';
 import { KafkaAdminError } from '../../broker/errors';
 import { KafkaConfigError } from '../../broker/kafkaConfigError';
-import type { BrokerLogSettings, TopicConfigOverrides } from '../../broker/LogConfig';
+import { topicConfigProblems, type BrokerLogSettings, type TopicConfigOverrides } from '../../broker/LogConfig';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, topicPartitionName, type TopicPartition } from '../../broker/UnifiedLog';
 import type { RecordInput } from '../../broker/recordBatch';
 import type { TraceValue } from '../../sim/Trace';
@@ -110,6 +110,7 @@ export const createTopicStep = defineStep<{ name: string; partitions?: number; '
     config: { type: 'config', description: 'topic configs, e.g. retention.ms, segment.bytes' },
     as: AS_FIELD,
   },
+  check: (a) => topicConfigProblems(a.config ?? {}),
   describe: (a) =>
     `Create topic ${a.name} with ${a.partitions ?? 1} partition(s), replication factor ${a['replication-factor'] ?? 1}` +
     (a.config ? `, ${formatConfig(a.config)}` : ''),
