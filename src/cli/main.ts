@@ -15,7 +15,8 @@
  * codes); everything it runs is deterministic simulation.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ScenarioError, ScenarioErrors } from '../scenarios/ScenarioError';
 import { BUILTIN_SCENARIOS, builtinScenario } from '../scenarios/builtin/index';
 import { loadScenarioFile } from '../scenarios/scenarioFile';
@@ -49,19 +50,44 @@ function parseSeed(value: string): string {
 /** Write a file so that it is either complete or absent: temp file, then rename. */
 function writeAtomically(path: string, content: string): void {
   const temp = `${path}.tmp-${process.pid}`;
-  writeFileSync(temp, content);
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, content);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new BadInput(`cannot write ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Refuse an output path that cannot be written before anything runs. */
+function checkOutputPaths(options: { trace?: string; exportDir?: string }): void {
+  if (options.trace !== undefined) {
+    const dir = dirname(resolve(options.trace));
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BadInput(`--trace ${options.trace}: directory ${dir} does not exist`);
+    if (existsSync(options.trace) && statSync(options.trace).isDirectory()) throw new BadInput(`--trace ${options.trace}: is a directory; give a file name`);
+  }
+  if (options.exportDir !== undefined && existsSync(options.exportDir) && !statSync(options.exportDir).isDirectory()) {
+    throw new BadInput(`--export-dir ${options.exportDir}: is a file, not a directory`);
+  }
 }
 
 function runCommand(nameOrFile: string, options: { seed?: string; trace?: string; quiet?: boolean; verbose?: boolean; exportDir?: string }): number {
   const scenario = loadScenario(nameOrFile);
+  checkOutputPaths(options);
   const result = runScenario(scenario, { seed: options.seed, verbose: options.verbose ?? false });
   printRun(scenario, result, { quiet: options.quiet ?? false, write: (line) => process.stdout.write(line + '\n') });
   if (options.trace !== undefined) {
     writeAtomically(options.trace, result.trace.toJsonl());
     process.stdout.write(`trace: ${result.trace.records.length} records written to ${options.trace}\n`);
   }
-  if (options.exportDir !== undefined) exportRedisHosts(result.world, options.exportDir, (text) => process.stdout.write(text));
+  if (options.exportDir !== undefined) {
+    try {
+      exportRedisHosts(result.world, options.exportDir, (text) => process.stdout.write(text));
+    } catch (error) {
+      if (error instanceof BadInput || !(error instanceof Error) || !('code' in error)) throw error;
+      throw new BadInput(`cannot export to ${options.exportDir}: ${error.message}`);
+    }
+  }
   if (result.failure !== null) {
     process.stderr.write(`error: ${result.failure.format()}\n`);
     return EXIT_BAD_INPUT;

@@ -66,6 +66,22 @@ describe('faultline CLI', () => {
     expect(faultline('frobnicate').code).toBe(2);
   });
 
+  it('run: an output path that cannot be written exits 2 before anything runs', () => {
+    const missing = faultline('run', 'sparse-index-lookup', '--trace', join(dir, 'no-such-dir', 't.jsonl'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`error: --trace ${join(dir, 'no-such-dir', 't.jsonl')}: directory ${join(dir, 'no-such-dir')} does not exist`);
+    expect(missing.stdout).toBe('');
+    const directory = faultline('run', 'sparse-index-lookup', '--trace', dir);
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toContain('is a directory; give a file name');
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const exportToFile = faultline('run', 'everysec-power-loss-window', '--export-dir', file);
+    expect(exportToFile.code).toBe(2);
+    expect(exportToFile.stderr).toContain(`error: --export-dir ${file}: is a file, not a directory`);
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
   it('a step that Kafka refuses stops the run with exit 2 and the location', () => {
     const file = join(dir, 'refused.yaml');
     writeFileSync(file, 'name: refused\ntitle: t\nteaches: p\nsteps:\n  - create-topic: { name: events, replication-factor: 3 }\n');
