@@ -21,6 +21,7 @@ import type { Command } from 'commander';
 import { existsSync, mkdirSync, readFileSync, readSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkAof } from '../redis/format/aofCheck';
+import { DEFAULT_APPENDFILENAME, manifestFileName } from '../redis/format/aofManifest';
 import { keyspaceToJson, keyspaceToText, loadKeyspaceFromFiles } from '../redis/format/inspect';
 import type { World } from '../scenarios/World';
 
@@ -42,6 +43,10 @@ function mtimeMs(path: string): number {
 export function inspectCommand(path: string, options: { json?: boolean }, out: Write, err: Write): number {
   if (!existsSync(path)) {
     err(`error: ${path}: no such file or directory\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (statSync(path).isDirectory() && !existsSync(join(path, manifestFileName(DEFAULT_APPENDFILENAME)))) {
+    err(`error: ${path}: a directory without ${manifestFileName(DEFAULT_APPENDFILENAME)}; give an appendonlydir, a manifest, an .aof file or a dump.rdb\n`);
     return EXIT_BAD_INPUT;
   }
   const loaded = loadKeyspaceFromFiles(path, readIfFile, { nowMs: mtimeMs(path) });

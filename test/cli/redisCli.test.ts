@@ -74,6 +74,9 @@ describe('faultline redis inspect', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^db0: 100 keys\n/);
     expect(faultline(['redis', 'inspect', join(dir, 'nothing-here.rdb')]).code).toBe(2);
+    const notRedis = faultline(['redis', 'inspect', dir]);
+    expect(notRedis.code).toBe(2);
+    expect(notRedis.stderr).toContain(`error: ${dir}: a directory without appendonly.aof.manifest`);
     const corrupt = join(dir, 'corrupt.rdb');
     const bytes = readFileSync(dump);
     bytes[bytes.length - 1] ^= 0xff;
