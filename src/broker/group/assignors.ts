@@ -1,6 +1,8 @@
 /**
  * Consumer partition assignors with Kafka's exact results (the client-side
- * `RangeAssignor` and `RoundRobinAssignor`, run by the group leader).
+ * `RangeAssignor` and `RoundRobinAssignor`, run by the group leader; the
+ * sticky ones, `StickyAssignor` and `CooperativeStickyAssignor`, live in
+ * stickyAssignors.ts).
  *
  * Members are ordered as `AbstractPartitionAssignor.MemberInfo` orders them:
  * static members (group.instance.id) first by instance id, then dynamic ones
@@ -9,15 +11,34 @@
  * assignment (client.rack) is not modelled: without racks Kafka skips it too.
  */
 import { assert } from '../../sim/assert';
+import { cooperativeStickyAssign, stickyAssign, type StickyMember } from './stickyAssignors';
 
-export type AssignorName = 'range' | 'roundrobin';
-export const ASSIGNOR_NAMES: readonly AssignorName[] = ['range', 'roundrobin'];
+export type AssignorName = 'range' | 'roundrobin' | 'sticky' | 'cooperative-sticky';
+export const ASSIGNOR_NAMES: readonly AssignorName[] = ['range', 'roundrobin', 'sticky', 'cooperative-sticky'];
+
+export type RebalanceProtocol = 'EAGER' | 'COOPERATIVE';
+
+/** ConsumerPartitionAssignor.supportedProtocols. */
+export function supportedProtocols(name: AssignorName): readonly RebalanceProtocol[] {
+  return name === 'cooperative-sticky' ? ['COOPERATIVE', 'EAGER'] : ['EAGER'];
+}
 
 export interface MemberSubscription {
   readonly memberId: string;
   readonly groupInstanceId?: string | null;
   /** Topics the member subscribes to. */
   readonly topics: readonly string[];
+  /** ConsumerProtocolSubscription v1+: the partitions the member owned when it joined. */
+  readonly ownedPartitions?: readonly AssignedPartition[];
+  /** ConsumerProtocolSubscription v2+: the member's generation when it joined (-1: none). */
+  readonly generationId?: number;
+  /** StickyAssignor's user data: the member's last assignment and its generation (eager members own nothing when they join). */
+  readonly userData?: StickyUserData | null;
+}
+
+export interface StickyUserData {
+  readonly partitions: readonly AssignedPartition[];
+  readonly generation: number;
 }
 
 export interface AssignedPartition {
@@ -39,7 +60,22 @@ export function compareMembers(a: MemberSubscription, b: MemberSubscription): nu
 }
 
 export function assign(name: AssignorName, partitionsPerTopic: ReadonlyMap<string, number>, members: readonly MemberSubscription[]): Assignment {
-  return name === 'range' ? rangeAssign(partitionsPerTopic, members) : roundRobinAssign(partitionsPerTopic, members);
+  switch (name) {
+    case 'range':
+      return rangeAssign(partitionsPerTopic, members);
+    case 'roundrobin':
+      return roundRobinAssign(partitionsPerTopic, members);
+    case 'sticky':
+      // StickyAssignor.memberData reads its user data (eager members revoke everything before joining).
+      return stickyAssign(partitionsPerTopic, members.map((m) => stickyMember(m, m.userData?.partitions ?? [], m.userData?.generation ?? null))).assignment;
+    case 'cooperative-sticky':
+      // CooperativeStickyAssignor.memberData: ownedPartitions and generationId of the subscription.
+      return cooperativeStickyAssign(partitionsPerTopic, members.map((m) => stickyMember(m, m.ownedPartitions ?? [], m.generationId ?? null))).assignment;
+  }
+}
+
+function stickyMember(m: MemberSubscription, ownedPartitions: readonly AssignedPartition[], generation: number | null): StickyMember {
+  return { memberId: m.memberId, topics: m.topics, ownedPartitions, generation };
 }
 
 /**
