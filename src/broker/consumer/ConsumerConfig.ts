@@ -13,9 +13,10 @@
  *     CooperativeStickyAssignor]: both are offered in JoinGroup and the group
  *     picks the first one every member supports, so range, with the EAGER
  *     protocol (the only one both assignors support: every rebalance revokes
- *     everything). faultline implements `range` and `roundrobin`; the sticky
- *     assignors may be listed after one of them, never first, since a group
- *     could then choose them.
+ *     everything). All four built-in assignors are modelled: `range`,
+ *     `roundrobin`, `sticky` (EAGER) and `cooperative-sticky`; the consumer
+ *     rebalances cooperatively (KIP-429) only when every listed assignor
+ *     supports COOPERATIVE, i.e. with `cooperative-sticky` alone.
  *   - `heartbeat.interval.ms` must be below `session.timeout.ms` (Heartbeat's
  *     IllegalArgumentException).
  *
@@ -140,7 +141,7 @@ const ASSIGNOR_CLASSES: ReadonlyMap<string, string> = new Map([
   ['sticky', 'sticky'],
 ]);
 
-const MODELLED_ASSIGNORS: ReadonlySet<string> = new Set<AssignorName>(['range', 'roundrobin']);
+const MODELLED_ASSIGNORS: ReadonlySet<string> = new Set<AssignorName>(['range', 'roundrobin', 'sticky', 'cooperative-sticky']);
 
 export const CONSUMER_CONFIG_KEYS: readonly string[] = [...DEFINITIONS.keys()];
 
@@ -176,7 +177,7 @@ export function parseConsumerConfig(input: Readonly<Record<string, unknown>>, op
   });
   if (assignors.length === 0 || !MODELLED_ASSIGNORS.has(assignors[0]!)) {
     throw new KafkaConfigError(
-      `partition.assignment.strategy must start with RangeAssignor or RoundRobinAssignor in faultline (got [${assignors.join(', ')}]): the sticky assignors are not modelled, and a group chooses a member's first common assignor.`,
+      `partition.assignment.strategy must list at least one assignor (got [${assignors.join(', ')}]).`,
       'partition.assignment.strategy',
     );
   }

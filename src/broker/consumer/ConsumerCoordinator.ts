@@ -1,6 +1,7 @@
 /**
  * A consumer's side of the classic group protocol (Kafka's AbstractCoordinator
- * and ConsumerCoordinator), EAGER rebalancing:
+ * and ConsumerCoordinator), with EAGER or COOPERATIVE (KIP-429) rebalancing;
+ * COOPERATIVE when every configured assignor supports it (cooperative-sticky):
  *
  *   - Discovery: FindCoordinator to the least loaded broker; retried with
  *     backoff. NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, a timeout or a
@@ -9,13 +10,20 @@
  *   - Joining happens inside poll(): before JoinGroup, onJoinPrepare commits
  *     the positions with auto-commit (waiting for the answer, at most the
  *     rebalance timeout) and revokes every partition (onPartitionsRevoked; or
- *     onPartitionsLost when the member had already lost its generation). The
+ *     onPartitionsLost when the member had already lost its generation).
+ *     COOPERATIVE revokes only partitions of topics no longer subscribed and
+ *     keeps fetching the rest through the rebalance. JoinGroup carries, per
+ *     assignor, the subscription, the owned partitions and the generation
+ *     (StickyAssignor: its last assignment as user data). The
  *     first JoinGroup gets MEMBER_ID_REQUIRED and is sent again with the id.
  *     The JoinGroup and SyncGroup answers are handled as they arrive (Java's
  *     heartbeat thread reads the network); the leader computes the
  *     assignment with the group's protocol (range or roundrobin) over its
  *     metadata. The assignment takes effect at the next poll() (onJoinComplete:
- *     onPartitionsAssigned, auto-commit timer restarted).
+ *     onPartitionsAssigned with the added partitions, auto-commit timer
+ *     restarted). COOPERATIVE: owned partitions missing from the assignment
+ *     are revoked there (onPartitionsRevoked) and the member rejoins at once,
+ *     so a second rebalance hands them to their new owners.
  *   - The heartbeat thread: from the JoinGroup answer on, a heartbeat every
  *     `heartbeat.interval.ms`; REBALANCE_IN_PROGRESS makes the member rejoin
  *     at its next poll(); UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION reset its
@@ -36,8 +44,8 @@
  */
 import { assert } from '../../sim/assert';
 import type { Timer } from '../../sim/Simulation';
-import { assign, type AssignorName } from '../group/assignors';
-import type { MemberAssignment } from '../group/GroupCoordinator';
+import { assign, supportedProtocols, type AssignedPartition, type AssignorName, type RebalanceProtocol, type StickyUserData } from '../group/assignors';
+import type { JoinGroupMember, MemberAssignment } from '../group/GroupCoordinator';
 import { groupErrorException, groupErrorMessage, isRetriableGroupError, type GroupApiErrorCode } from '../group/groupErrors';
 import type { RequestFailure } from '../NetworkClient';
 import type {
@@ -101,6 +109,10 @@ export class ConsumerCoordinator {
   listener: ConsumerRebalanceListener | null = null;
   /** Rebalances this member completed (assignments received). */
   rebalances = 0;
+  /** EAGER or COOPERATIVE: the most advanced protocol every configured assignor supports. */
+  readonly protocol: RebalanceProtocol;
+  /** StickyAssignor's state (onAssignment): the last assignment and its generation, sent back as user data. */
+  private stickyUserData: StickyUserData | null = null;
   private readonly host: ConsumerClientHost;
   private readonly groupId: string;
   private readonly heartbeat: Heartbeat;
@@ -134,6 +146,8 @@ export class ConsumerCoordinator {
     assert(host.config.groupId !== null, 'a ConsumerCoordinator needs a group.id');
     this.groupId = host.config.groupId;
     const c = host.config;
+    // ConsumerCoordinator's constructor: the highest protocol common to all assignors.
+    this.protocol = c.assignors.every((a) => supportedProtocols(a as AssignorName).includes('COOPERATIVE')) ? 'COOPERATIVE' : 'EAGER';
     this.heartbeat = new Heartbeat(
       { heartbeatIntervalMs: c.heartbeatIntervalMs, sessionTimeoutMs: c.sessionTimeoutMs, maxPollIntervalMs: c.maxPollIntervalMs, retryBackoffMs: c.retryBackoffMs, retryBackoffMaxMs: c.retryBackoffMaxMs },
       host.rng,
@@ -274,14 +288,19 @@ export class ConsumerCoordinator {
     return !this.rejoinNeededOrPending();
   }
 
-  /** ConsumerCoordinator.onJoinPrepare (EAGER): commit, then revoke everything. False while the commit is pending. */
+  /**
+   * ConsumerCoordinator.onJoinPrepare: commit, then revoke everything (EAGER)
+   * or only partitions no longer subscribed (COOPERATIVE). False while the
+   * commit is pending.
+   */
   private onJoinPrepare(nowMs: number): boolean {
     const config = this.host.config;
     const subscriptions = this.host.subscriptions;
     this.joinPrepareDeadlineMs ??= nowMs + config.maxPollIntervalMs;
     if (nowMs < this.joinPrepareRetryAtMs) return false;
     if (config.enableAutoCommit && this.joinPrepareCommit === null) {
-      subscriptions.markPendingRevocation();
+      // maybeMarkPartitionsPendingRevocation: EAGER only; a cooperative member keeps fetching what it owns.
+      if (this.protocol === 'EAGER') subscriptions.markPendingRevocation();
       const pending: { done: boolean; outcome: CommitOutcome | null } = { done: false, outcome: null };
       this.joinPrepareCommit = pending;
       this.autoCommitOffsetsAsync((outcome) => {
@@ -314,10 +333,19 @@ export class ConsumerCoordinator {
         this.invokeListener('lost', owned);
         subscriptions.assignFromSubscribed([]);
       }
-    } else {
+    } else if (this.protocol === 'EAGER') {
       this.host.trace('consumer.revoked', { group: this.groupId, partitions: owned, generation: this.generation.generationId });
       this.invokeListener('revoked', owned);
       subscriptions.assignFromSubscribed([]);
+    } else {
+      const subscribed = new Set(subscriptions.subscription);
+      const revoked = subscriptions.assignedPartitions().filter((p) => !subscribed.has(p.topic));
+      if (revoked.length > 0) {
+        const names = revoked.map((p) => p.name).sort();
+        this.host.trace('consumer.revoked', { group: this.groupId, partitions: names, generation: this.generation.generationId });
+        this.invokeListener('revoked', names);
+        subscriptions.assignFromSubscribed(subscriptions.assignedPartitions().filter((p) => subscribed.has(p.topic)));
+      }
     }
     this.isLeader = false;
     subscriptions.groupSubscription = [];
@@ -326,17 +354,35 @@ export class ConsumerCoordinator {
     return true;
   }
 
-  /** ConsumerCoordinator.onJoinComplete (EAGER): take the assignment, tell the listener. */
+  /**
+   * ConsumerCoordinator.onJoinComplete: take the assignment and tell the
+   * listener of the added partitions (all of them under EAGER, which owns
+   * nothing here). COOPERATIVE first revokes owned partitions the assignment
+   * leaves out, then asks to rejoin so they can be assigned to their new owner.
+   */
   private onJoinComplete(assignment: MemberAssignment): void {
     if (!this.isLeader) this.assignmentSnapshot = null;
     const subscriptions = this.host.subscriptions;
-    const assigned = [...assignment].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+    const assigned = [...assignment].sort(comparePartitions);
+    const names = assigned.map((p) => `${p.topic}-${p.partition}`);
+    const owned = new Set(subscriptions.assignedNames());
+    const assignedSet = new Set(names);
+    const added = names.filter((n) => !owned.has(n));
+    if (this.protocol === 'COOPERATIVE') {
+      const revoked = [...owned].filter((n) => !assignedSet.has(n)).sort(compareNames);
+      if (revoked.length > 0) {
+        this.host.trace('consumer.revoked', { group: this.groupId, partitions: revoked, generation: this.generation.generationId });
+        this.invokeListener('revoked', revoked);
+        this.requestRejoin(`need to revoke partitions [${revoked.join(', ')}] as indicated by the current assignment and re-join`);
+      }
+    }
+    // StickyAssignor.onAssignment
+    this.stickyUserData = { partitions: assigned, generation: this.generation.generationId };
     this.nextAutoCommitMs = this.host.sim.nowMs + this.host.config.autoCommitIntervalMs;
     subscriptions.assignFromSubscribed(assigned);
     this.rebalances++;
-    const names = assigned.map((p) => `${p.topic}-${p.partition}`);
-    this.host.trace('consumer.assigned', { group: this.groupId, member: this.generation.memberId, generation: this.generation.generationId, partitions: names });
-    this.invokeListener('assigned', names);
+    this.host.trace('consumer.assigned', { group: this.groupId, member: this.generation.memberId, generation: this.generation.generationId, partitions: added, ...(this.protocol === 'COOPERATIVE' ? { assignment: names } : {}) });
+    this.invokeListener('assigned', added);
   }
 
   private invokeListener(kind: 'revoked' | 'assigned' | 'lost', partitions: readonly string[]): void {
@@ -361,6 +407,11 @@ export class ConsumerCoordinator {
     const subscription = [...host.subscriptions.subscription];
     this.joinedSubscription = subscription;
     const sentGeneration = this.generation;
+    // ConsumerCoordinator.metadata: subscriptions.assignedPartitionsList() and generation().generationId.
+    const ownedPartitions: AssignedPartition[] = host.subscriptions
+      .assignedPartitions()
+      .map((p) => ({ topic: p.topic, partition: p.partition }))
+      .sort(comparePartitions);
     const fail = (error: ConsumerException): void => {
       if (future.done) return;
       future.done = true;
@@ -380,7 +431,7 @@ export class ConsumerCoordinator {
         sessionTimeoutMs: config.sessionTimeoutMs,
         rebalanceTimeoutMs: config.maxPollIntervalMs,
         protocolType: 'consumer',
-        protocols: config.assignors.map((name) => ({ name, topics: subscription })),
+        protocols: config.assignors.map((name) => ({ name, topics: subscription, ownedPartitions, generationId: sentGeneration.generationId, ...(name === 'sticky' ? { userData: this.stickyUserData } : {}) })),
         reason: this.rejoinReason,
       }),
       (body) => this.onJoinGroupResponse(body as JoinGroupResponseBody, sentGeneration, future, fail),
@@ -439,6 +490,7 @@ export class ConsumerCoordinator {
       this.maybeUpdateSubscriptionMetadata();
       const counts = host.metadata.partitionCounts(topics);
       const assignment = assign(body.protocolName as AssignorName, counts, body.members);
+      if (this.protocol === 'COOPERATIVE') assertCooperativeAssignment(body.members, assignment);
       this.assignmentSnapshot = this.metadataSnapshot;
       host.trace('consumer.assignment', {
         group: this.groupId,
@@ -962,6 +1014,41 @@ export class ConsumerCoordinator {
   kill(): void {
     this.disableHeartbeat();
     this.inFlight.clear();
+  }
+}
+
+function comparePartitions(a: AssignedPartition, b: AssignedPartition): number {
+  return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
+}
+
+function compareNames(a: string, b: string): number {
+  const ca = a.lastIndexOf('-');
+  const cb = b.lastIndexOf('-');
+  return comparePartitions({ topic: a.slice(0, ca), partition: Number(a.slice(ca + 1)) }, { topic: b.slice(0, cb), partition: Number(b.slice(cb + 1)) });
+}
+
+/**
+ * The rule ConsumerCoordinator.validateCooperativeAssignment checks (Kafka
+ * skips it for its own cooperative-sticky, whose generation handling makes
+ * stale claims legitimate): a partition that exactly one member of the
+ * newest generation still owns is never given to another member in the same
+ * rebalance; it must be revoked first.
+ */
+function assertCooperativeAssignment(members: readonly JoinGroupMember[], assignment: ReadonlyMap<string, readonly AssignedPartition[]>): void {
+  const newest = Math.max(-1, ...members.map((m) => m.generationId ?? -1));
+  const claims = new Map<string, string[]>();
+  for (const m of members) {
+    if ((m.generationId ?? -1) !== newest) continue;
+    for (const p of m.ownedPartitions ?? []) {
+      const key = `${p.topic}-${p.partition}`;
+      claims.set(key, [...(claims.get(key) ?? []), m.memberId]);
+    }
+  }
+  for (const [memberId, parts] of assignment) {
+    for (const p of parts) {
+      const owners = claims.get(`${p.topic}-${p.partition}`);
+      assert(owners === undefined || owners.length !== 1 || owners[0] === memberId, () => `Assignor supporting the COOPERATIVE protocol violates its requirements: ${p.topic}-${p.partition} given to ${memberId} while ${owners![0]} still owns it`);
+    }
   }
 }
 

@@ -36,6 +36,7 @@ import { assert } from '../../sim/assert';
 import type { Rng } from '../../sim/Rng';
 import type { Timer } from '../../sim/Simulation';
 import type { Trace } from '../../sim/Trace';
+import type { StickyUserData } from './assignors';
 import type { GroupState } from './describeGroup';
 import type { GroupApiErrorCode } from './groupErrors';
 import type { GroupMetadataValue, StoredMember } from './offsetsTopicRecords';
@@ -75,6 +76,12 @@ export const DEFAULT_GROUP_COORDINATOR_CONFIG: GroupCoordinatorConfig = {
 export interface GroupProtocol {
   readonly name: string;
   readonly topics: readonly string[];
+  /** v1+: the partitions the member owns as it joins (empty under EAGER, which revoked them). */
+  readonly ownedPartitions?: MemberAssignment;
+  /** v2+: the member's generation as it joins (-1 without one). */
+  readonly generationId?: number;
+  /** The assignor's user data; StickyAssignor's: the last assignment and its generation. */
+  readonly userData?: StickyUserData | null;
 }
 
 export interface JoinGroupRequest {
@@ -95,6 +102,9 @@ export interface JoinGroupMember {
   readonly memberId: string;
   readonly groupInstanceId: string | null;
   readonly topics: readonly string[];
+  readonly ownedPartitions?: MemberAssignment;
+  readonly generationId?: number;
+  readonly userData?: StickyUserData | null;
 }
 
 export interface JoinGroupResult {
@@ -459,7 +469,7 @@ export class GroupCoordinator {
       protocolName: group.protocolName,
       leaderId: group.leaderId,
       members: isLeader
-        ? [...group.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, topics: protocolTopics(m, group.protocolName!) }))
+        ? [...group.members.values()].map((m) => joinGroupMember(m, group.protocolName!))
         : [],
     };
   }
@@ -926,8 +936,22 @@ function joinError(error: GroupErrorCode, memberId: string): JoinGroupResult {
   return { error, memberId, generationId: NO_GENERATION, protocolName: null, leaderId: null, members: [] };
 }
 
+/** MemberMetadata.matches: the same protocols with the same metadata bytes (owned partitions and generation included). */
 function sameProtocols(a: readonly GroupProtocol[], b: readonly GroupProtocol[]): boolean {
-  return a.length === b.length && a.every((p, i) => p.name === b[i]!.name && p.topics.join(',') === b[i]!.topics.join(','));
+  return a.length === b.length && a.every((p, i) => protocolMetadata(p) === protocolMetadata(b[i]!));
+}
+
+function protocolMetadata(p: GroupProtocol): string {
+  const parts = (list: MemberAssignment | undefined): string => (list ?? []).map((tp) => `${tp.topic}-${tp.partition}`).join(',');
+  const userData = p.userData == null ? '' : `${p.userData.generation}:${parts(p.userData.partitions)}`;
+  return `${p.name}|${p.topics.join(',')}|${parts(p.ownedPartitions)}|${p.generationId ?? ''}|${userData}`;
+}
+
+function joinGroupMember(m: Member, protocol: string): JoinGroupMember {
+  const p = m.protocols.find((candidate) => candidate.name === protocol);
+  const base = { memberId: m.memberId, groupInstanceId: m.groupInstanceId, topics: p?.topics ?? [] };
+  if (p === undefined || (p.ownedPartitions === undefined && p.generationId === undefined && p.userData === undefined)) return base;
+  return { ...base, ownedPartitions: p.ownedPartitions ?? [], generationId: p.generationId ?? -1, userData: p.userData ?? null };
 }
 
 /** "orders-0" ⇒ "orders" (topic names may contain dashes; the partition is the last part). */

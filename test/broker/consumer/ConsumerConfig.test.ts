@@ -22,9 +22,11 @@ describe('consumer config: Kafka names, defaults and messages', () => {
     expect(() => parseConsumerConfig({ 'group.id': 'g', 'heartbeat.interval.ms': 45_000 })).toThrow('Heartbeat must be set lower than the session timeout');
   });
 
-  it('accepts assignor class names, refuses the sticky assignors first, and names the nearest key for a typo', () => {
+  it('accepts assignor class names (the sticky ones too), refuses an empty list, and names the nearest key for a typo', () => {
     expect(parseConsumerConfig({ 'group.id': 'g', 'partition.assignment.strategy': 'org.apache.kafka.clients.consumer.RoundRobinAssignor' }).assignors).toEqual(['roundrobin']);
-    expect(() => parseConsumerConfig({ 'group.id': 'g', 'partition.assignment.strategy': ['CooperativeStickyAssignor'] })).toThrow(/must start with RangeAssignor or RoundRobinAssignor/);
+    expect(parseConsumerConfig({ 'group.id': 'g', 'partition.assignment.strategy': ['CooperativeStickyAssignor'] }).assignors).toEqual(['cooperative-sticky']);
+    expect(parseConsumerConfig({ 'group.id': 'g', 'partition.assignment.strategy': 'org.apache.kafka.clients.consumer.StickyAssignor,range' }).assignors).toEqual(['sticky', 'range']);
+    expect(() => parseConsumerConfig({ 'group.id': 'g', 'partition.assignment.strategy': [] })).toThrow(/must list at least one assignor/);
     expect(() => parseConsumerConfig({ 'group.id': 'g', 'auto.ofset.reset': 'earliest' })).toThrow("Did you mean 'auto.offset.reset'?");
   });
 });
