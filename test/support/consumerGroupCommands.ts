@@ -38,6 +38,8 @@ export interface GroupSetup {
   readonly seed: string;
   readonly mode: GroupMode;
   readonly appendfsync: 'always' | 'everysec' | 'no';
+  /** partition.assignment.strategy of every member (the consumer default when absent). */
+  readonly assignor?: string;
 }
 
 export interface GroupModel {
@@ -100,6 +102,7 @@ function addApp(model: GroupModel, real: GroupReal): void {
         'max.poll.interval.ms': 10_000,
         'max.poll.records': 20,
         'auto.commit.interval.ms': 1_000,
+        ...(real.setup.assignor === undefined ? {} : { 'partition.assignment.strategy': real.setup.assignor }),
       },
       topics: [TOPIC],
       commit,
