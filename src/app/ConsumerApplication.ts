@@ -16,7 +16,11 @@
  *   - `sync` / `async`: commitSync / commitAsync of the batch's next offsets
  *     after processing it (at-least-once). A commit refused after a
  *     rebalance (CommitFailedException) leaves the batch to its next owner,
- *     which processes it again.
+ *     which processes it again. A commit refused with
+ *     RebalanceInProgressException is tried again after the next poll() for
+ *     the partitions the member kept through the rebalance (what commitSync's
+ *     documentation advises; under cooperative-sticky a member keeps most of
+ *     them, and would otherwise leave their committed offsets behind).
  *   - `external`: results and offsets in one Redis MULTI/EXEC, no Kafka
  *     commits; a rebalance listener seeks every newly assigned partition to
  *     the offset Redis holds (the "external offset store" of the Kafka
@@ -86,6 +90,8 @@ export class ConsumerApplication {
   /** The application thread is blocked until then (a slow call, a long GC pause of that thread). */
   private stalledUntilMs = 0;
   private timers: Timer[] = [];
+  /** `sync`: offsets whose commit a rebalance refused, tried again after the next poll() for partitions still owned. */
+  private commitRetry = new Map<string, number>();
 
   constructor(options: ConsumerApplicationOptions) {
     this.name = options.name;
@@ -122,7 +128,13 @@ export class ConsumerApplication {
               if (run === this.run) this.seekToStoredOffsets(consumer, partitions);
             },
           }
-        : undefined;
+        : this.options.commit === 'sync'
+          ? {
+              // A partition that leaves the member is no longer its to commit: its next owner starts from the committed offset.
+              onPartitionsRevoked: (partitions: readonly string[]) => run === this.run && this.forgetCommitRetry(partitions),
+              onPartitionsLost: (partitions: readonly string[]) => run === this.run && this.forgetCommitRetry(partitions),
+            }
+          : undefined;
     consumer.subscribe(this.options.topics, listener);
     this.trace('app.start', { consumer: consumer.clientId, commit: this.options.commit, processing: this.options.processing });
     this.sim.schedule(0, `app ${this.name} poll`, () => this.pollLoop(run));
@@ -164,7 +176,24 @@ export class ConsumerApplication {
   private onPoll(run: number, result: PollResult): void {
     if (run !== this.run || this.state !== 'running') return;
     if (result.error !== null) return this.fail(result.error);
-    const records = result.records;
+    if (this.commitRetry.size > 0) {
+      const offsets = this.commitRetry;
+      this.commitRetry = new Map();
+      this.trace('app.commit-retry', { offsets: Object.fromEntries(offsets) });
+      this.consumer.commitSync(
+        (outcome) => {
+          if (run !== this.run || this.state !== 'running') return;
+          if (!outcome.ok) this.noteCommitFailure(outcome.error, offsets);
+          this.onRecords(run, result.records);
+        },
+        { offsets },
+      );
+      return;
+    }
+    this.onRecords(run, result.records);
+  }
+
+  private onRecords(run: number, records: ConsumerRecords): void {
     if (records.isEmpty) return this.pollLoop(run);
     const next = records.nextOffsets();
     if (this.options.processing === 'hand-off') {
@@ -222,7 +251,7 @@ export class ConsumerApplication {
         this.consumer.commitSync(
           (outcome) => {
             if (run !== this.run || this.state !== 'running') return;
-            if (!outcome.ok) this.noteCommitFailure(outcome.error);
+            if (!outcome.ok) this.noteCommitFailure(outcome.error, next);
             this.pollLoop(run);
           },
           { offsets: next },
@@ -268,10 +297,18 @@ export class ConsumerApplication {
     });
   }
 
-  private noteCommitFailure(error: ConsumerException): void {
+  /** `refused`: the offsets of a commitSync, kept for a retry when a rebalance refused them. */
+  private noteCommitFailure(error: ConsumerException, refused?: ReadonlyMap<string, number>): void {
     this.commitFailures++;
     this.lastError = error;
     this.trace('app.commit-failed', { exception: error.exception, message: error.message });
+    if (refused === undefined || error.exception !== 'RebalanceInProgressException') return;
+    const owned = new Set(this.consumer.assignment());
+    for (const [partition, offset] of refused) if (owned.has(partition)) this.commitRetry.set(partition, offset);
+  }
+
+  private forgetCommitRetry(partitions: readonly string[]): void {
+    for (const partition of partitions) this.commitRetry.delete(partition);
   }
 
   private sinkRefused(error: string): void {
@@ -321,6 +358,7 @@ export class ConsumerApplication {
     if (this.state !== 'running') return;
     this.state = 'crashed';
     this.run++;
+    this.commitRetry = new Map();
     this.stopTimers();
     const lostInQueue = this.queuedRecords;
     this.queue.length = 0;
@@ -336,6 +374,7 @@ export class ConsumerApplication {
     // A consumer still closing (LeaveGroup in flight) goes with its old process.
     if (!this.consumer.isClosed()) this.consumer.crash();
     this.run++;
+    this.commitRetry = new Map();
     this.restarts++;
     this.state = 'running';
     this.consumer = this.start();
@@ -346,6 +385,7 @@ export class ConsumerApplication {
     if (this.state !== 'running') return done?.();
     this.state = 'closed';
     this.run++;
+    this.commitRetry = new Map();
     this.stopTimers();
     this.queue.length = 0;
     this.workerBusy = false;

@@ -119,6 +119,7 @@ defineNarration('app.seek-stored', (r) => `${a(r)}: ${s(r, 'partition')} starts 
 defineNarration('app.hand-off', (r) => `${a(r)}: handed ${n(r, 'records')} record(s) to its worker (${n(r, 'queued')} waiting)`, { verbose: true });
 defineNarration('app.transaction', (r) => `${a(r)}: MULTI/EXEC: results of ${n(r, 'records')} record(s) and offsets ${offsets(r)}`, { verbose: true });
 defineNarration('app.commit-failed', (r) => `${a(r)}: commit failed: ${s(r, 'exception')}: ${s(r, 'message')}`);
+defineNarration('app.commit-retry', (r) => `${a(r)}: commits again, after the rebalance, the offsets it kept: ${offsets(r)}`);
 defineNarration('app.sink-refused', (r) => `${a(r)}: writing results to ${s(r, 'sink')} failed (${s(r, 'error')}); retrying every ${formatDuration(n(r, 'retryMs'))}`);
 defineNarration('app.failed', (r) => `${a(r)}: stopped by ${s(r, 'exception')}: ${s(r, 'message')}`);
 defineNarration('app.crash', (r) =>
