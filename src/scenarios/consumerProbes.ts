@@ -12,6 +12,7 @@
  *   appProcessed worker-1            records its results were written for, over every run
  *   appState worker-1                running, crashed, failed, closed
  *   appCommitFailures worker-1       commits refused (CommitFailedException, ...)
+ *   partitionsGivenUp worker-1       partitions its consumer revoked or lost in rebalances (this run)
  */
 import type { TraceValue } from '../sim/Trace';
 import { consumerApps, consumerNamed } from './consumerApps';
@@ -77,3 +78,9 @@ defineProbe({
 defineProbe({ name: 'appProcessed', usage: 'appProcessed <app>', arity: 1, read: (w, [name]) => consumerApps(w).get(name!)?.processed });
 defineProbe({ name: 'appState', usage: 'appState <app>', arity: 1, read: (w, [name]) => consumerApps(w).get(name!)?.state });
 defineProbe({ name: 'appCommitFailures', usage: 'appCommitFailures <app>', arity: 1, read: (w, [name]) => consumerApps(w).get(name!)?.commitFailures });
+defineProbe({
+  name: 'partitionsGivenUp',
+  usage: 'partitionsGivenUp <app-or-consumer>',
+  arity: 1,
+  read: (w, [name]) => consumerNamed(w, name!)?.coordinator?.partitionsGivenUp,
+});

@@ -109,6 +109,8 @@ export class ConsumerCoordinator {
   listener: ConsumerRebalanceListener | null = null;
   /** Rebalances this member completed (assignments received). */
   rebalances = 0;
+  /** Partitions this member gave up, revoked or lost, over all its rebalances (a partition twice if twice). */
+  partitionsGivenUp = 0;
   /** EAGER or COOPERATIVE: the most advanced protocol every configured assignor supports. */
   readonly protocol: RebalanceProtocol;
   /** StickyAssignor's state (onAssignment): the last assignment and its generation, sent back as user data. */
@@ -386,6 +388,7 @@ export class ConsumerCoordinator {
   }
 
   private invokeListener(kind: 'revoked' | 'assigned' | 'lost', partitions: readonly string[]): void {
+    if (kind !== 'assigned') this.partitionsGivenUp += partitions.length;
     const listener = this.listener;
     if (listener === null) return;
     if (kind === 'assigned') listener.onPartitionsAssigned?.(partitions);

@@ -282,17 +282,17 @@ export class GroupCoordinator {
     const same = sameProtocols(member.protocols, request.protocols);
     switch (group.state) {
       case 'PreparingRebalance':
-        this.updateMemberAndRebalance(group, member, request, respond, `member ${member.memberId} joining during PreparingRebalance`);
+        this.updateMemberAndRebalance(group, member, request, respond, `Member ${member.memberId} joining group during PreparingRebalance; client reason: ${joinReason(request)}`);
         return;
       case 'CompletingRebalance':
         if (same) respond(this.joinResult(group, member));
-        else this.updateMemberAndRebalance(group, member, request, respond, `member ${member.memberId} changed its subscription`);
+        else this.updateMemberAndRebalance(group, member, request, respond, `Updating metadata for member ${member.memberId} during CompletingRebalance; client reason: ${joinReason(request)}`);
         return;
       case 'Stable':
         if (group.leaderId === member.memberId) {
-          this.updateMemberAndRebalance(group, member, request, respond, `leader ${member.memberId} re-joining a stable group`);
+          this.updateMemberAndRebalance(group, member, request, respond, `Leader ${member.memberId} re-joining group during Stable; client reason: ${joinReason(request)}`);
         } else if (!same) {
-          this.updateMemberAndRebalance(group, member, request, respond, `member ${member.memberId} changed its subscription`);
+          this.updateMemberAndRebalance(group, member, request, respond, `Updating metadata for member ${member.memberId} during Stable; client reason: ${joinReason(request)}`);
         } else {
           respond({ ...this.joinResult(group, member), members: [] });
         }
@@ -326,7 +326,7 @@ export class GroupCoordinator {
     this.trace('group.member-added', group, { member: member.memberId, clientId: member.clientId });
     // New members cannot heartbeat yet: their JoinGroup times out instead.
     this.scheduleExpiry(group, member, NEW_MEMBER_JOIN_TIMEOUT_MS);
-    this.maybePrepareRebalance(group, `adding new member ${member.memberId}`);
+    this.maybePrepareRebalance(group, `Adding new member ${member.memberId} with group instance id null; client reason: ${joinReason(request)}`);
   }
 
   private updateMemberAndRebalance(group: Group, member: Member, request: JoinGroupRequest, respond: (result: JoinGroupResult) => void, reason: string): void {
@@ -961,4 +961,9 @@ function topicOf(tp: string): string {
 
 function protocolTopics(member: Member, protocol: string): readonly string[] {
   return member.protocols.find((p) => p.name === protocol)?.topics ?? [];
+}
+
+/** JoinGroupRequest.joinReason: the reason the client gave, or "not provided". */
+function joinReason(request: JoinGroupRequest): string {
+  return request.reason === undefined || request.reason === '' ? 'not provided' : request.reason;
 }

@@ -38,6 +38,7 @@ import autoCommitLosesOnCrash from './autoCommitLosesOnCrash';
 import rebalanceOnPartitionAdd from './rebalanceOnPartitionAdd';
 import latestResetMissesNewPartitionData from './latestResetMissesNewPartitionData';
 import zombieConsumerDuplicatesDespiteMultiExec from './zombieConsumerDuplicatesDespiteMultiExec';
+import cooperativeRebalanceKeepsPartitions from './cooperativeRebalanceKeepsPartitions';
 
 export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   // Offsets kept in Redis: the stream job and its delivery semantics.
@@ -52,6 +53,7 @@ export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   rebalanceOnPartitionAdd,
   latestResetMissesNewPartitionData,
   zombieConsumerDuplicatesDespiteMultiExec,
+  cooperativeRebalanceKeepsPartitions,
   // Kafka storage: segments, indexes, retention, offsets.
   retentionDeletesUnderStoredOffset,
   partitionsAddedWhileOffsetsStored,
