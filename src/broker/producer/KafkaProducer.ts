@@ -126,7 +126,8 @@ export class KafkaProducer implements NetworkEndpoint, SenderHost {
     this.metadata.want(record.topic);
     if (this.waiting.length > 0 || !this.canPlace(record)) {
       this.waiting.push({ handle, callback, deadlineMs: this.sim.nowMs + this.config.maxBlockMs });
-      this.armWaitTimer();
+      // The timer follows the head of the queue: only the first waiting record arms it.
+      if (this.waiting.length === 1) this.armWaitTimer();
       this.sender.wakeup();
       return handle;
     }
