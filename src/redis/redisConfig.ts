@@ -103,10 +103,11 @@ const sizeT = (name: ConfigName, memory: boolean, defaultValue: string, extra: P
   ...extra,
 });
 
-function baseName(what: string, emptyAllowed: boolean) {
+/** isValidDBfilename / isValidAOFfilename / isValidAOFdirname: `kind` is how the message names what is wanted. */
+function baseName(what: string, emptyAllowed: boolean, kind: 'filename' | 'dirname' = 'filename') {
   return (value: string): string | null => {
     if (!emptyAllowed && value === '') return `${what} can't be empty`;
-    if (value.includes('/') || value.includes('\\')) return `${what} can't be a path, just a filename`;
+    if (value.includes('/') || value.includes('\\')) return `${what} can't be a path, just a ${kind}`;
     return null;
   };
 }
@@ -128,7 +129,7 @@ const DEFS: readonly ConfigDef[] = [
   bool('appendonly', 'no', { apply: true }),
   { name: 'dbfilename', protected: true, type: { kind: 'string', validate: baseName('dbfilename', true) }, defaultValue: 'dump.rdb' },
   { name: 'appendfilename', immutable: true, type: { kind: 'string', validate: baseName('appendfilename', false) }, defaultValue: 'appendonly.aof' },
-  { name: 'appenddirname', immutable: true, type: { kind: 'string', validate: baseName('appenddirname', false) }, defaultValue: 'appendonlydir' },
+  { name: 'appenddirname', immutable: true, type: { kind: 'string', validate: baseName('appenddirname', false, 'dirname') }, defaultValue: 'appendonlydir' },
   { name: 'appendfsync', type: { kind: 'enum', names: ['everysec', 'always', 'no'] }, defaultValue: 'everysec' },
   { name: 'enable-protected-configs', immutable: true, type: { kind: 'enum', names: ['no', 'yes', 'local'] }, defaultValue: 'no' },
   int('databases', 1n, INT.upper, '16', { immutable: true }),

@@ -66,6 +66,14 @@ describe('redis config: CONFIG GET/SET of the persistence settings as config.c',
     expect(run('CONFIG', 'SET', 'hz', '5', 'rdbcompression')).toEqual({ error: 'ERR syntax error' });
   });
 
+  it('file and directory names are base names, with config.c\'s texts (appenddirname wants "just a dirname")', () => {
+    expect(() => new RedisConfig({ appenddirname: 'a/b' })).toThrow("appenddirname can't be a path, just a dirname");
+    expect(() => new RedisConfig({ appenddirname: '' })).toThrow("appenddirname can't be empty");
+    expect(() => new RedisConfig({ appendfilename: 'a/b.aof' })).toThrow("appendfilename can't be a path, just a filename");
+    expect(() => new RedisConfig({ appendfilename: '' })).toThrow("appendfilename can't be empty");
+    expect(new RedisConfig({ dbfilename: '' }).get('dbfilename')).toBe('');
+  });
+
   it('with enable-protected-configs yes, dbfilename must still be a file name', () => {
     const { run } = harness({ config: { 'enable-protected-configs': 'yes' } });
     expect(run('CONFIG', 'SET', 'dbfilename', 'a/b.rdb')).toEqual(failed('dbfilename', "dbfilename can't be a path, just a filename"));
