@@ -167,7 +167,8 @@ export class RedisHost {
       server.halt();
       return this.startFailed(pid, persistence.startupExitCode, 'loading failed', startedAtMs);
     }
-    this.log.write(pid, 'M', 'notice', `The server is now ready to accept connections on port ${this.port}`);
+    // server.c main: 7.0's text ("... on port N" was 3.x; 7.2 appends the listener type, "tcp").
+    this.log.write(pid, 'M', 'notice', 'Ready to accept connections');
     this.sim.trace.emit('redis.host.start', { host: this.name, pid, keys: totalKeys(server) });
     return { ok: true, server };
   }
