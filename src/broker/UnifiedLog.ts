@@ -310,7 +310,7 @@ export class UnifiedLog {
     if (sizeBytes > this.config['segment.bytes']) {
       return kafkaError(
         'RECORD_LIST_TOO_LARGE',
-        `Message batch size is ${sizeBytes} bytes in append to partition ${this.name} which exceeds the maximum configured segment size of ${this.config['segment.bytes']}.`,
+        `Message batch size is ${sizeBytes} bytes in append to partition ${this.name}, which exceeds the maximum configured segment size of ${this.config['segment.bytes']}.`,
       );
     }
     return null;

@@ -42,7 +42,19 @@ describe('partition log: segments and files', () => {
   it('rejects a batch larger than max.message.bytes without appending', () => {
     const { log } = logFixture({ 'max.message.bytes': 100 });
     const result = log.appendAsLeader(records(1, 0));
-    expect(result).toMatchObject({ error: 'MESSAGE_TOO_LARGE' });
+    expect(result).toEqual({
+      error: 'MESSAGE_TOO_LARGE',
+      message: 'The record batch size in the append to t-0 is 170 bytes which exceeds the maximum configured value of 100.',
+    });
+    expect(log.logEndOffset).toBe(0);
+  });
+
+  it('rejects a batch larger than segment.bytes with UnifiedLog.append\'s RecordBatchTooLargeException text', () => {
+    const { log } = logFixture({ 'segment.bytes': 100 });
+    expect(log.appendAsLeader(records(1, 0))).toEqual({
+      error: 'RECORD_LIST_TOO_LARGE',
+      message: 'Message batch size is 170 bytes in append to partition t-0, which exceeds the maximum configured segment size of 100.',
+    });
     expect(log.logEndOffset).toBe(0);
   });
 });
