@@ -98,6 +98,16 @@ export type FetchObserver = (tp: TopicPartition, records: readonly LogRecord[], 
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
 
+/** Topic.detectInvalidTopic (Kafka 3.4+): why a name is refused, or null. */
+function invalidTopicReason(name: string): string | null {
+  if (name === '') return 'the empty string is not allowed';
+  if (name === '.') return "'.' is not allowed";
+  if (name === '..') return "'..' is not allowed";
+  if (name.length > 249) return `the length of '${name}' is longer than the max allowed length 249`;
+  if (!TOPIC_NAME.test(name)) return `'${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`;
+  return null;
+}
+
 export class KafkaCluster {
   readonly brokers = new Map<number, Broker>();
   readonly controller: Controller;
@@ -159,22 +169,32 @@ export class KafkaCluster {
 
   // ---- admin ----------------------------------------------------------------
 
+  /**
+   * CreateTopics as ReplicationControlManager.createTopics answers it: the name
+   * (Topic.validate, then a '.'/'_' collision), an existing topic, the
+   * replication factor, then the partition count; -1 (or leaving either out)
+   * takes the broker default, which is 1 for both (`num.partitions`,
+   * `default.replication.factor`).
+   */
   createTopic(name: string, options: { partitions?: number; replicationFactor?: number; config?: TopicConfigOverrides } = {}): Topic {
-    if (!TOPIC_NAME.test(name) || name.length > 249 || name === '.' || name === '..') {
-      throw new KafkaAdminError('INVALID_TOPIC_EXCEPTION', 'InvalidTopicException', `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`);
-    }
     if (this.topics.has(name)) {
       throw new KafkaAdminError('TOPIC_ALREADY_EXISTS', 'TopicExistsException', `Topic '${name}' already exists.`);
     }
-    const partitions = options.partitions ?? 1;
-    const replicationFactor = options.replicationFactor ?? 1;
+    const colliding = [...this.topics.keys()].find((t) => t !== name && t.replaceAll('.', '_') === name.replaceAll('.', '_'));
+    if (colliding !== undefined && /[._]/.test(name)) {
+      throw new KafkaAdminError('INVALID_TOPIC_EXCEPTION', 'InvalidTopicException', `Topic '${name}' collides with existing topic: ${colliding}`);
+    }
+    const invalid = invalidTopicReason(name);
+    if (invalid !== null) throw new KafkaAdminError('INVALID_TOPIC_EXCEPTION', 'InvalidTopicException', `Topic name is invalid: ${invalid}`);
+    const replicationFactor = options.replicationFactor === undefined || options.replicationFactor === -1 ? 1 : options.replicationFactor;
+    if (!Number.isInteger(replicationFactor) || replicationFactor < 1) {
+      throw new KafkaAdminError('INVALID_REPLICATION_FACTOR', 'InvalidReplicationFactorException', 'Replication factor must be larger than 0, or -1 to use the default value.');
+    }
+    const partitions = options.partitions === undefined || options.partitions === -1 ? 1 : options.partitions;
     if (!Number.isInteger(partitions) || partitions < 1) {
       throw new KafkaAdminError('INVALID_PARTITIONS', 'InvalidPartitionsException', 'Number of partitions was set to an invalid non-positive value.');
     }
     const usable = this.controller.unfencedBrokerIds();
-    if (!Number.isInteger(replicationFactor) || replicationFactor < 1) {
-      throw new KafkaAdminError('INVALID_REPLICATION_FACTOR', 'InvalidReplicationFactorException', 'Replication factor must be larger than 0, or -1 to use the default value.');
-    }
     if (replicationFactor > usable.length) {
       // StripedReplicaPlacer (KRaft) wording, wrapped by ReplicationControlManager.
       throw new KafkaAdminError(

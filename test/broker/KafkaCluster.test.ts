@@ -1,0 +1,61 @@
+/**
+ * The admin answers of KafkaCluster.createTopic, as the KRaft controller
+ * gives them (ReplicationControlManager.createTopics, Topic.validate).
+ */
+import { describe, expect, it } from 'vitest';
+import { KafkaAdminError } from '../../src/broker/errors';
+import { clusterFixture } from '../support/clusterFixture';
+
+function refusal(run: () => unknown): { error: string; exception: string; message: string } {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof KafkaAdminError) return { error: e.error, exception: e.exception, message: e.message };
+    throw e;
+  }
+  throw new Error('expected a KafkaAdminError');
+}
+
+describe('admin: create topic answers as ReplicationControlManager', () => {
+  it('an invalid name is refused with Topic.validate\'s 3.4+ text, "Topic name is invalid: ..."', () => {
+    const { cluster } = clusterFixture();
+    expect(refusal(() => cluster.createTopic('orders/eu'))).toEqual({
+      error: 'INVALID_TOPIC_EXCEPTION',
+      exception: 'InvalidTopicException',
+      message: "Topic name is invalid: 'orders/eu' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'",
+    });
+    expect(refusal(() => cluster.createTopic('')).message).toBe('Topic name is invalid: the empty string is not allowed');
+    expect(refusal(() => cluster.createTopic('..')).message).toBe("Topic name is invalid: '..' is not allowed");
+    const long = 'x'.repeat(250);
+    expect(refusal(() => cluster.createTopic(long)).message).toBe(`Topic name is invalid: the length of '${long}' is longer than the max allowed length 249`);
+    expect(() => cluster.createTopic('x'.repeat(249))).not.toThrow();
+  });
+
+  it("a name equal to an existing one up to '.' and '_' collides; the same name already exists", () => {
+    const { cluster } = clusterFixture();
+    cluster.createTopic('page_views');
+    expect(refusal(() => cluster.createTopic('page.views'))).toEqual({
+      error: 'INVALID_TOPIC_EXCEPTION',
+      exception: 'InvalidTopicException',
+      message: "Topic 'page.views' collides with existing topic: page_views",
+    });
+    expect(refusal(() => cluster.createTopic('page_views'))).toEqual({ error: 'TOPIC_ALREADY_EXISTS', exception: 'TopicExistsException', message: "Topic 'page_views' already exists." });
+  });
+
+  it('the replication factor is checked before the partition count, and -1 takes the default (1)', () => {
+    const { cluster } = clusterFixture();
+    expect(refusal(() => cluster.createTopic('a', { partitions: 0, replicationFactor: 0 }))).toEqual({
+      error: 'INVALID_REPLICATION_FACTOR',
+      exception: 'InvalidReplicationFactorException',
+      message: 'Replication factor must be larger than 0, or -1 to use the default value.',
+    });
+    expect(refusal(() => cluster.createTopic('a', { partitions: 0 }))).toEqual({
+      error: 'INVALID_PARTITIONS',
+      exception: 'InvalidPartitionsException',
+      message: 'Number of partitions was set to an invalid non-positive value.',
+    });
+    const topic = cluster.createTopic('a', { partitions: -1, replicationFactor: -1 });
+    expect(topic.partitions.length).toBe(1);
+    expect(topic.replicationFactor).toBe(1);
+  });
+});
