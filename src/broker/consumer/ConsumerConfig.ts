@@ -247,7 +247,11 @@ function parseValue(key: string, value: unknown, definition: KeyDefinition): num
       if (typeof value !== 'string') throw KafkaConfigError.invalidValue(key, value, `Expected value to be a string, but it was a ${typeof value}`);
       const s = value.trim();
       const valid = definition.validStrings;
-      if (valid !== undefined && !valid.some((v) => (key === 'group.protocol' ? v === s.toLowerCase() : v === s))) {
+      if (key === 'group.protocol' && valid !== undefined && !valid.includes(s.toLowerCase())) {
+        // ConfigDef.CaseInsensitiveValidString keeps the upper-cased names in a HashSet, whose order this is.
+        throw KafkaConfigError.invalidValue(key, s, 'String must be one of (case insensitive): CONSUMER, CLASSIC');
+      }
+      if (valid !== undefined && key !== 'group.protocol' && !valid.includes(s)) {
         throw KafkaConfigError.invalidValue(key, s, `String must be one of: ${valid.join(', ')}`);
       }
       if (definition.nonEmpty && s.length === 0) throw KafkaConfigError.invalidValue(key, s, 'String must be non-empty');

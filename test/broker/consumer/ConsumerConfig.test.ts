@@ -22,6 +22,13 @@ describe('consumer config: Kafka names, defaults and messages', () => {
     expect(() => parseConsumerConfig({ 'group.id': 'g', 'heartbeat.interval.ms': 45_000 })).toThrow('Heartbeat must be set lower than the session timeout');
   });
 
+  it("group.protocol is checked case-insensitively, with CaseInsensitiveValidString's message", () => {
+    expect(() => parseConsumerConfig({ 'group.id': 'g', 'group.protocol': 'eager' })).toThrow(
+      'Invalid value eager for configuration group.protocol: String must be one of (case insensitive): CONSUMER, CLASSIC',
+    );
+    expect(parseConsumerConfig({ 'group.id': 'g', 'group.protocol': 'CLASSIC' }).groupId).toBe('g');
+  });
+
   it('accepts assignor class names (the sticky ones too), refuses an empty list, and names the nearest key for a typo', () => {
     expect(parseConsumerConfig({ 'group.id': 'g', 'partition.assignment.strategy': 'org.apache.kafka.clients.consumer.RoundRobinAssignor' }).assignors).toEqual(['roundrobin']);
     expect(parseConsumerConfig({ 'group.id': 'g', 'partition.assignment.strategy': ['CooperativeStickyAssignor'] }).assignors).toEqual(['cooperative-sticky']);
