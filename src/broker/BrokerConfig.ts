@@ -96,7 +96,7 @@ export interface ResolvedBrokerConfig {
   readonly groupCoordinator: GroupCoordinatorConfig;
 }
 
-type Kind = 'int' | 'long' | 'boolean';
+type Kind = 'short' | 'int' | 'long' | 'boolean';
 
 /** Known keys, their types and lower bounds. */
 const KEYS: ReadonlyMap<string, { kind: Kind; min?: number }> = new Map<string, { kind: Kind; min?: number }>([
@@ -132,7 +132,7 @@ const KEYS: ReadonlyMap<string, { kind: Kind; min?: number }> = new Map<string, 
   ['unclean.leader.election.interval.ms', { kind: 'long', min: 1 }],
   ['producer.id.expiration.ms', { kind: 'int', min: 1 }],
   ['producer.id.expiration.check.interval.ms', { kind: 'int', min: 1 }],
-  ['offsets.topic.replication.factor', { kind: 'int', min: 1 }],
+  ['offsets.topic.replication.factor', { kind: 'short', min: 1 }],
   ['offsets.topic.num.partitions', { kind: 'int', min: 1 }],
   ['offsets.topic.segment.bytes', { kind: 'int', min: 1 }],
   ['offsets.retention.minutes', { kind: 'int', min: 1 }],
@@ -147,8 +147,13 @@ export const BROKER_CONFIG_KEYS: readonly string[] = [...KEYS.keys()];
 
 /**
  * Read broker settings from an untrusted map (a scenario file): types are
- * checked and `'true'` / `'false'` accepted for booleans, as Kafka's ConfigDef
- * parses them. Throws a KafkaConfigError on the first problem.
+ * checked as Kafka's ConfigDef.parseType checks them, with its messages:
+ * `true` / `false` in any case for booleans; for numbers, a string
+ * `Integer.parseInt` / `Long.parseLong` / `Short.parseShort` accepts ("Not a
+ * number of type INT" otherwise), and a value of another type is "Expected
+ * value to be a 32-bit integer, but it was a <type>" (the JavaScript type
+ * where Java names a class, as ProducerConfig.ts does). Throws a
+ * KafkaConfigError on the first problem.
  */
 export function parseBrokerSettings(raw: Readonly<Record<string, unknown>>): BrokerSettings {
   const out: Record<string, number | boolean> = {};
@@ -159,19 +164,35 @@ export function parseBrokerSettings(raw: Readonly<Record<string, unknown>>): Bro
       throw new KafkaConfigError(`Unknown broker config '${key}'. faultline models: ${BROKER_CONFIG_KEYS.join(', ')}`, key);
     }
     if (spec.kind === 'boolean') {
-      if (value === true || value === 'true') out[key] = true;
-      else if (value === false || value === 'false') out[key] = false;
+      const text = typeof value === 'string' ? value.trim().toLowerCase() : null;
+      if (value === true || text === 'true') out[key] = true;
+      else if (value === false || text === 'false') out[key] = false;
       else throw KafkaConfigError.invalidValue(key, value, 'Expected value to be either true or false');
       continue;
     }
-    const n = typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : value;
-    if (typeof n !== 'number' || !Number.isInteger(n) || Math.abs(n) > Number.MAX_SAFE_INTEGER) {
-      throw KafkaConfigError.invalidValue(key, value, `Expected value to be a ${spec.kind === 'int' ? '32-bit integer' : '64-bit integer'}`);
-    }
+    const n = parseNumber(key, value, spec.kind);
     if (spec.min !== undefined && n < spec.min) throw KafkaConfigError.invalidValue(key, n, `Value must be at least ${spec.min}`);
     out[key] = n;
   }
   return out as BrokerSettings;
+}
+
+const NUMBER_KINDS = {
+  short: { type: 'SHORT', expected: 'a 16-bit integer (short)', min: -32_768, max: 32_767 },
+  int: { type: 'INT', expected: 'a 32-bit integer', min: -2_147_483_648, max: 2_147_483_647 },
+  // Longs beyond 2^53 are refused: a JavaScript number cannot hold them exactly.
+  long: { type: 'LONG', expected: 'a 64-bit integer (long)', min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+} as const;
+
+function parseNumber(key: string, value: unknown, kind: 'short' | 'int' | 'long'): number {
+  const { type, expected, min, max } = NUMBER_KINDS[kind];
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && /^[+-]?\d+$/.test(value.trim())) n = Number(value.trim());
+  else if (typeof value === 'string') throw KafkaConfigError.invalidValue(key, value, `Not a number of type ${type}`);
+  else throw KafkaConfigError.invalidValue(key, value, `Expected value to be ${expected}, but it was a ${Array.isArray(value) ? 'list' : typeof value}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw KafkaConfigError.invalidValue(key, value, `Not a number of type ${type}`);
+  return n;
 }
 
 export function resolveBrokerConfig(settings: BrokerSettings, options: ReplicationOptions = {}): ResolvedBrokerConfig {
