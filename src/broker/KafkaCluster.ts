@@ -47,7 +47,7 @@ import { KafkaProducer } from './producer/KafkaProducer';
 import { KafkaConsumer } from './consumer/KafkaConsumer';
 import { parseConsumerConfig } from './consumer/ConsumerConfig';
 import { OFFSETS_TOPIC, offsetsPartitionFor } from './group/coordinatorPartition';
-import { describeConsumerGroup, groupPartitionRows, type GroupPartitionRow, type GroupState } from './group/describeGroup';
+import { describeConsumerGroup, groupPartitionRows, printError, type GroupPartitionRow, type GroupState } from './group/describeGroup';
 import type { GroupMetadataManager } from './group/GroupMetadataManager';
 import { ReplicationCheckers, type CheckerName } from './ReplicationCheckers';
 import { parseProducerConfig, type ProducerClientVersion } from './ProducerConfig';
@@ -429,8 +429,9 @@ export class KafkaCluster {
   describeGroup(groupId: string): { state: GroupState; coordinator: number | null; rows: GroupPartitionRow[]; text: { stdout: string[]; stderr: string[] } } {
     const found = this.groupCoordinatorFor(groupId);
     if (found === null) {
-      const stderr = [`Error: Executing consumer group command failed due to org.apache.kafka.common.errors.CoordinatorNotAvailableException: The coordinator is not available.`];
-      return { state: 'Dead', coordinator: null, rows: [], text: { stdout: [], stderr } };
+      // ConsumerGroupCommand.run's catch: printError (stdout); the stack trace it prints to stderr is left out.
+      const stdout = printError('Executing consumer group command failed due to org.apache.kafka.common.errors.CoordinatorNotAvailableException: The coordinator is not available.');
+      return { state: 'Dead', coordinator: null, rows: [], text: { stdout, stderr: [] } };
     }
     const coordinator = found.groups.coordinator;
     const description = coordinator.describe(groupId);

@@ -4,7 +4,9 @@
  * GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST
  * CLIENT-ID, left-aligned, group/topic/consumer-id/host at least 15 wide,
  * missing values as `-`. LOG-END-OFFSET is the high watermark a consumer can
- * read to, and LAG is that minus the committed offset.
+ * read to, and LAG is that minus the committed offset. The state notes go to
+ * stderr (System.err.println), but errors to stdout: the tool's printError
+ * is `System.out.println("\nError: " + msg)`.
  */
 export interface GroupPartitionRow {
   readonly group: string;
@@ -25,10 +27,15 @@ function cell(value: string | number | null): string {
   return value === null ? MISSING : String(value);
 }
 
+/** ConsumerGroupCommand.printError: a blank line, then "Error: " and the message, on stdout. */
+export function printError(message: string): string[] {
+  return ['', `Error: ${message}`];
+}
+
 /** The lines the command prints (stdout), plus what it says on stderr. */
 export function describeConsumerGroup(group: string, state: GroupState, rows: readonly GroupPartitionRow[]): { stdout: string[]; stderr: string[] } {
   const stderr: string[] = [];
-  if (state === 'Dead') return { stdout: [], stderr: [`Error: Consumer group '${group}' does not exist.`] };
+  if (state === 'Dead') return { stdout: printError(`Consumer group '${group}' does not exist.`), stderr: [] };
   if (state === 'Empty') stderr.push('', `Consumer group '${group}' has no active members.`);
   if (state === 'PreparingRebalance' || state === 'CompletingRebalance') stderr.push('', `Warning: Consumer group '${group}' is rebalancing.`);
   // shouldPrintMemberState: no rows, no table.
