@@ -33,7 +33,7 @@ import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../UnifiedLog';
 import { brokerEndpoint, type ConsumerClientHost } from './ConsumerClientHost';
 import type { ConsumerConfig } from './ConsumerConfig';
 import { ConsumerCoordinator, type CommitCallback, type CommitOutcome, type ConsumerRebalanceListener } from './ConsumerCoordinator';
-import { committedTimeout, consumerException, illegalState, invalidGroupId, noOffsetForPartition, positionTimeout, type ConsumerException } from './consumerExceptions';
+import { committedTimeout, consumerException, illegalState, invalidGroupId, noOffsetForPartition, offsetsText, positionTimeout, type ConsumerException } from './consumerExceptions';
 import { ConsumerMetadata } from './ConsumerMetadata';
 import { ConsumerRecords } from './ConsumerRecords';
 import { Fetcher } from './Fetcher';
@@ -527,8 +527,16 @@ export class KafkaConsumer implements NetworkEndpoint, ConsumerClientHost {
       this.sim.schedule(Math.max(0, startMs + timeoutMs - this.sim.nowMs), `close timeout ${this.clientId}`, stop);
     };
     if (coordinator !== null && this.config.enableAutoCommit) {
-      coordinator.commitOffsetsSync(this.subscriptions.allConsumed(), timeoutMs, (outcome) => {
-        if (!outcome.ok) this.trace('consumer.auto-commit-failed', { exception: outcome.error.exception, message: `Synchronous auto-commit of offsets failed: ${outcome.error.message}` });
+      // ConsumerCoordinator.maybeAutoCommitOffsetsSync: running out of time is logged (debug) apart from a failure (warn).
+      const offsets = this.subscriptions.allConsumed();
+      coordinator.commitOffsetsSync(offsets, timeoutMs, (outcome) => {
+        if (!outcome.ok) {
+          const message =
+            outcome.error.exception === 'TimeoutException'
+              ? `Auto-commit of offsets ${offsetsText(offsets)} timed out before completion`
+              : `Synchronous auto-commit of offsets ${offsetsText(offsets)} failed: ${outcome.error.message}`;
+          this.trace('consumer.auto-commit-failed', { exception: outcome.error.exception, message });
+        }
         finish();
       });
       return;

@@ -199,6 +199,21 @@ describe('consumer groups: commits', () => {
     expect(committed()).toEqual(new Map([['events-0', 9], ['events-1', 5]]));
   });
 
+  it("close's auto-commit that runs out of time is logged as maybeAutoCommitOffsetsSync logs it, with the offsets", () => {
+    const { sim, cluster, produce, records } = setup({ partitions: 1 });
+    produce(0, 4);
+    const consumer = cluster.createConsumer({ 'group.id': 'g', 'auto.offset.reset': 'earliest', 'auto.commit.interval.ms': 600_000, 'request.timeout.ms': 5_000 });
+    consumer.subscribe(['events']);
+    pollLoop(sim, consumer);
+    sim.advance(5_000);
+    cluster.applyNetworkFault({ kind: 'drop', from: consumer.clientId, to: 'broker-1', probability: 1 });
+    consumer.close();
+    sim.advance(10_000);
+    const failed = records.filter((r) => r.type === 'consumer.auto-commit-failed');
+    expect(failed.map((r) => r.message)).toEqual(["Auto-commit of offsets {events-0=OffsetAndMetadata{offset=4, leaderEpoch=null, metadata=''}} timed out before completion"]);
+    expect(consumer.isClosed()).toBe(true);
+  });
+
   it('auto-commit commits every position inside poll, including records not yet processed', () => {
     const { sim, cluster, produce } = setup({ partitions: 1 });
     produce(0, 20);
