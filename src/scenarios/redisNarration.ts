@@ -17,7 +17,12 @@ function mb(bytes: number): string {
 defineNarration('redis.log', (r) => `${s(r, 'host')} ${s(r, 'pid')}:${s(r, 'role')} ${s(r, 'level') === 'warning' ? '# ' : ''}${s(r, 'message')}`);
 defineNarration('redis.log.detail', (r) => `${s(r, 'host')} ${s(r, 'pid')}:${s(r, 'role')} ${s(r, 'message')}`, { verbose: true });
 defineNarration('redis.host.start', (r) => `${s(r, 'host')}: redis-server (pid ${n(r, 'pid')}) is up with ${n(r, 'keys')} key(s)`);
-defineNarration('redis.host.start-failed', (r) => `${s(r, 'host')}: redis-server (pid ${n(r, 'pid')}) exited with status ${n(r, 'exitCode')} while starting`);
+defineNarration('redis.host.start-failed', (r) => {
+  // A config error is on redis-server's stderr, not in its log.
+  const stderr = (r.stderr as readonly string[] | undefined)?.filter((line) => line !== '') ?? [];
+  const said = stderr.length > 0 ? `; stderr: ${stderr.join(' / ')}` : '';
+  return `${s(r, 'host')}: redis-server (pid ${n(r, 'pid')}) exited with status ${n(r, 'exitCode')} while starting${said}`;
+});
 defineNarration('redis.crash', (r) => `${s(r, 'host')}: redis-server (pid ${n(r, 'pid')}) killed; what it wrote is still in the page cache, its AOF buffer is gone`);
 defineNarration('redis.power-loss', (r) => {
   const torn = r.tornFiles as readonly string[];

@@ -66,7 +66,8 @@ export type RedisProcessState = 'never-started' | 'running' | 'crashed' | 'exite
 
 export type RedisStartResult =
   | { readonly ok: true; readonly server: RedisServer }
-  | { readonly ok: false; readonly exitCode: number; readonly log: readonly string[] };
+  /** `log`: the lines this start wrote to the Redis log; `stderr`: what redis-server printed there instead (a config error). */
+  | { readonly ok: false; readonly exitCode: number; readonly log: readonly string[]; readonly stderr: readonly string[] };
 
 export interface RedisExit {
   readonly pid: number;
@@ -152,11 +153,14 @@ export class RedisHost {
     const pid = this.nextPid();
     const startedAtMs = this.sim.nowMs;
     const dir = new RedisConfig(this.config).get('dir');
-    this.log.write(pid, 'C', 'warning', `Redis version=7.0.15, bits=64, commit=00000000, modified=0, pid=${pid}, just started`);
     if (!this.disk.isDirectory(dir)) {
-      this.log.write(pid, 'M', 'warning', `Can't chdir to '${dir}': ${strerror('ENOENT')}`);
-      return this.startFailed(pid, 1, `can't chdir to ${dir}`, startedAtMs);
+      // loadServerConfig fails on `dir` (setConfigDirOption's chdir) before anything is logged:
+      // loadServerConfigFromString prints to stderr and exits 1. Its "Reading the configuration
+      // file, at line N" line is left out: N depends on a file faultline does not have.
+      const stderr = ['', '*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***', `>>> 'dir "${dir}"'`, strerror('ENOENT')];
+      return this.startFailed(pid, 1, `can't chdir to ${dir}`, startedAtMs, stderr);
     }
+    this.log.write(pid, 'C', 'warning', `Redis version=7.0.15, bits=64, commit=00000000, modified=0, pid=${pid}, just started`);
     const persistence = new DiskPersistence(this.processEnv(pid));
     this.currentPersistence = persistence;
     this.state = 'running';
@@ -239,12 +243,12 @@ export class RedisHost {
     return this.pidCounter++;
   }
 
-  private startFailed(pid: number, exitCode: number, reason: string, sinceMs: number): RedisStartResult {
+  private startFailed(pid: number, exitCode: number, reason: string, sinceMs: number, stderr: readonly string[] = []): RedisStartResult {
     this.state = 'exited';
     this.lastExit = { pid, code: exitCode, reason, atMs: this.sim.nowMs };
-    this.sim.trace.emit('redis.host.start-failed', { host: this.name, pid, exitCode });
+    this.sim.trace.emit('redis.host.start-failed', { host: this.name, pid, exitCode, ...(stderr.length > 0 ? { stderr: [...stderr] } : {}) });
     const lines = this.log.lines.filter((l) => l.atMs >= sinceMs && l.pid === pid).map(formatLogLine);
-    return { ok: false, exitCode, log: lines };
+    return { ok: false, exitCode, log: lines, stderr };
   }
 
   private stopProcess(): void {

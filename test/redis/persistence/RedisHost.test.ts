@@ -13,3 +13,18 @@ describe('redis host: start-up log lines', () => {
     expect(log.some((line) => line.includes('on port'))).toBe(false);
   });
 });
+
+describe('redis host: a dir that does not exist', () => {
+  it('fails in loadServerConfig before anything is logged: FATAL CONFIG FILE ERROR on stderr, exit status 1', () => {
+    const h = hostHarness();
+    h.host.crash();
+    const linesBefore = h.host.log.lines.length;
+    const r = h.host.restart({ dir: '/srv/missing' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.exitCode).toBe(1);
+    expect(r.log).toEqual([]);
+    expect(r.stderr).toEqual(['', '*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***', `>>> 'dir "/srv/missing"'`, 'No such file or directory']);
+    expect(h.host.log.lines.length).toBe(linesBefore);
+  });
+});
