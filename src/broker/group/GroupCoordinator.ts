@@ -282,17 +282,17 @@ export class GroupCoordinator {
     const same = sameProtocols(member.protocols, request.protocols);
     switch (group.state) {
       case 'PreparingRebalance':
-        this.updateMemberAndRebalance(group, member, request, respond, `Member ${member.memberId} joining group during PreparingRebalance; client reason: ${joinReason(request)}`);
+        this.updateMemberAndRebalance(group, member, request, respond, `Member ${member.memberId} joining group during PreparingRebalance; client reason: ${clientReason(request)}`);
         return;
       case 'CompletingRebalance':
         if (same) respond(this.joinResult(group, member));
-        else this.updateMemberAndRebalance(group, member, request, respond, `Updating metadata for member ${member.memberId} during CompletingRebalance; client reason: ${joinReason(request)}`);
+        else this.updateMemberAndRebalance(group, member, request, respond, `Updating metadata for member ${member.memberId} during CompletingRebalance; client reason: ${clientReason(request)}`);
         return;
       case 'Stable':
         if (group.leaderId === member.memberId) {
-          this.updateMemberAndRebalance(group, member, request, respond, `Leader ${member.memberId} re-joining group during Stable; client reason: ${joinReason(request)}`);
+          this.updateMemberAndRebalance(group, member, request, respond, `Leader ${member.memberId} re-joining group during Stable; client reason: ${clientReason(request)}`);
         } else if (!same) {
-          this.updateMemberAndRebalance(group, member, request, respond, `Updating metadata for member ${member.memberId} during Stable; client reason: ${joinReason(request)}`);
+          this.updateMemberAndRebalance(group, member, request, respond, `Updating metadata for member ${member.memberId} during Stable; client reason: ${clientReason(request)}`);
         } else {
           respond({ ...this.joinResult(group, member), members: [] });
         }
@@ -326,7 +326,8 @@ export class GroupCoordinator {
     this.trace('group.member-added', group, { member: member.memberId, clientId: member.clientId });
     // New members cannot heartbeat yet: their JoinGroup times out instead.
     this.scheduleExpiry(group, member, NEW_MEMBER_JOIN_TIMEOUT_MS);
-    this.maybePrepareRebalance(group, `Adding new member ${member.memberId} with group instance id null; client reason: ${joinReason(request)}`);
+    // Scala prints the absent group instance id as None.
+    this.maybePrepareRebalance(group, `Adding new member ${member.memberId} with group instance id ${member.groupInstanceId ?? 'None'}; client reason: ${clientReason(request)}`);
   }
 
   private updateMemberAndRebalance(group: Group, member: Member, request: JoinGroupRequest, respond: (result: JoinGroupResult) => void, reason: string): void {
@@ -447,7 +448,7 @@ export class GroupCoordinator {
         const member = group.members.get(memberId);
         if (member !== undefined) this.removeMember(group, member);
       }
-      this.prepareRebalance(group, `removing ${late.join(', ')} on pending sync request expiration`);
+      this.prepareRebalance(group, `Removing Set(${late.join(', ')}) on pending sync request expiration`);
     });
   }
 
@@ -503,7 +504,7 @@ export class GroupCoordinator {
             if (error !== null) {
               this.trace('group.store-failed', group, { generation, error });
               this.propagateAssignmentError(group, error);
-              this.maybePrepareRebalance(group, `Error when storing group assignment during SyncGroup (member: ${member.memberId})`);
+              this.maybePrepareRebalance(group, `Error ${error} when storing group assignment during SyncGroup (member: ${member.memberId})`);
               return;
             }
             for (const m of group.members.values()) m.assignment = assignments.get(m.memberId) ?? [];
@@ -569,7 +570,7 @@ export class GroupCoordinator {
     const member = group.members.get(request.memberId);
     if (member === undefined) return 'UNKNOWN_MEMBER_ID';
     this.trace('group.member-left', group, { member: member.memberId, reason: request.reason ?? 'the consumer is leaving the group' });
-    this.removeMemberAndUpdateGroup(group, member);
+    this.removeMemberAndUpdateGroup(group, member, `Removing member ${member.memberId} on LeaveGroup; client reason: ${request.reason ?? 'not provided'}`);
     return null;
   }
 
@@ -850,7 +851,7 @@ export class GroupCoordinator {
         member: member.memberId,
         reason: member.isNew ? 'its JoinGroup timed out' : `no heartbeat within session.timeout.ms ${member.sessionTimeoutMs}`,
       });
-      this.removeMemberAndUpdateGroup(group, member);
+      this.removeMemberAndUpdateGroup(group, member, `removing member ${member.memberId} on heartbeat expiration`);
     });
   }
 
@@ -862,8 +863,8 @@ export class GroupCoordinator {
     if (group.leaderId === member.memberId) group.leaderId = group.members.keys().next().value ?? null;
   }
 
-  /** GroupCoordinator.removeMemberAndUpdateGroup. */
-  private removeMemberAndUpdateGroup(group: Group, member: Member): void {
+  /** GroupCoordinator.removeMemberAndUpdateGroup; `reason` is the rebalance's, as Kafka words it. */
+  private removeMemberAndUpdateGroup(group: Group, member: Member, reason: string): void {
     const waiting = member.awaitingJoin;
     member.awaitingJoin = null;
     waiting?.(joinError('UNKNOWN_MEMBER_ID', UNKNOWN_MEMBER_ID));
@@ -871,7 +872,7 @@ export class GroupCoordinator {
     switch (group.state) {
       case 'Stable':
       case 'CompletingRebalance':
-        this.maybePrepareRebalance(group, `removing member ${member.memberId}`);
+        this.maybePrepareRebalance(group, reason);
         return;
       case 'PreparingRebalance':
         this.tryCompleteJoin(group);
@@ -963,7 +964,11 @@ function protocolTopics(member: Member, protocol: string): readonly string[] {
   return member.protocols.find((p) => p.name === protocol)?.topics ?? [];
 }
 
-/** JoinGroupRequest.joinReason: the reason the client gave, or "not provided". */
-function joinReason(request: JoinGroupRequest): string {
-  return request.reason === undefined || request.reason === '' ? 'not provided' : request.reason;
+/**
+ * The JoinGroup reason as the coordinator logs it: what the client sent
+ * (JoinGroupRequest.maybeTruncateReason keeps 255 characters), or "not
+ * provided" (GroupCoordinator.handleJoinGroup).
+ */
+function clientReason(request: JoinGroupRequest): string {
+  return request.reason === undefined ? 'not provided' : request.reason.slice(0, 255);
 }

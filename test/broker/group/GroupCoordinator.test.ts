@@ -115,4 +115,44 @@ describe('group coordinator: the classic rebalance protocol', () => {
     expect(coordinator.describe('g').state).toBe('PreparingRebalance');
     expect(rejoin()).toBeUndefined();
   });
+
+  it('rebalances give the reasons GroupCoordinator.scala logs ("Preparing to rebalance group ... (reason: ...)")', () => {
+    const reasons: unknown[] = [];
+    const t = setup();
+    t.sim.trace.listen((r) => {
+      if (r.type === 'group.rebalance') reasons.push(r.reason);
+    });
+    const id = t.join('')()!.memberId;
+    t.join(id);
+    expect(reasons).toEqual([`Adding new member ${id} with group instance id None; client reason: not provided`]);
+    t.sim.advance(3000);
+    t.sync(id, 1, new Map([[id, [{ topic: 'orders', partition: 0 }]]]));
+    t.join(id);
+    expect(reasons[1]).toBe(`Leader ${id} re-joining group during Stable; client reason: not provided`);
+    t.sim.advance(3000);
+    t.sync(id, 2, new Map([[id, [{ topic: 'orders', partition: 0 }]]]));
+    t.coordinator.leaveGroup({ groupId: 'g', memberId: id });
+    expect(reasons[2]).toBe(`Removing member ${id} on LeaveGroup; client reason: not provided`);
+  });
+
+  it('a member removed on heartbeat expiration or LeaveGroup rebalances the others with that reason', () => {
+    const { sim, coordinator, idA, idB } = stableGroupOfTwo();
+    const reasons: unknown[] = [];
+    sim.trace.listen((r) => {
+      if (r.type === 'group.rebalance') reasons.push(r.reason);
+    });
+    expect(coordinator.leaveGroup({ groupId: 'g', memberId: idB, reason: 'the consumer is being closed' })).toBeNull();
+    expect(reasons).toEqual([`Removing member ${idB} on LeaveGroup; client reason: the consumer is being closed`]);
+    const other = stableGroupOfTwo();
+    const expired: unknown[] = [];
+    other.sim.trace.listen((r) => {
+      if (r.type === 'group.rebalance') expired.push(r.reason);
+    });
+    for (let t = 0; t < 50_000; t += 3000) {
+      other.sim.advance(3000);
+      other.coordinator.heartbeat({ groupId: 'g', memberId: other.idA, generationId: 1 });
+    }
+    expect(expired).toEqual([`removing member ${other.idB} on heartbeat expiration`]);
+    expect(idA).not.toBe(idB);
+  });
 });
