@@ -188,7 +188,9 @@ export class Fetcher {
       const position = { offset: s.position!, offsetEpoch: s.positionEpoch, leader: host.metadata.leader(cf.topic, cf.partition), leaderEpoch: host.metadata.leaderEpoch(cf.topic, cf.partition) };
       const exception = offsetOutOfRange(cf.name, position);
       if (policy === 'none') {
-        host.trace('consumer.out-of-range', { partition: cf.name, offset: cf.fetchOffset, logStartOffset: cf.response.logStartOffset, logEndOffset: cf.response.logEndOffset, policy, message: exception.message });
+        // FetchCollector.handleInitializeErrors logs this before throwing.
+        const message = `${exception.message}, raising error to the application since no reset policy is configured`;
+        host.trace('consumer.out-of-range', { partition: cf.name, offset: cf.fetchOffset, logStartOffset: cf.response.logStartOffset, logEndOffset: cf.response.logEndOffset, policy, message });
         return exception;
       }
       host.trace('consumer.out-of-range', { partition: cf.name, offset: cf.fetchOffset, logStartOffset: cf.response.logStartOffset, logEndOffset: cf.response.logEndOffset, policy, message: `${exception.message}, resetting offset` });

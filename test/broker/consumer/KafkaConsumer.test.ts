@@ -236,7 +236,7 @@ describe('consumer positions: resets and errors', () => {
   });
 
   it('a position past the log end: OffsetOutOfRangeException with none, a reset to latest otherwise', () => {
-    const { sim, cluster, produce } = setup({ partitions: 1 });
+    const { sim, cluster, produce, records } = setup({ partitions: 1 });
     produce(0, 3);
     const strict = cluster.createConsumer({ 'auto.offset.reset': 'none' });
     strict.assign([{ topic: 'events', partition: 0 }]);
@@ -253,6 +253,12 @@ describe('consumer positions: resets and errors', () => {
     pollLoop(sim, lenient);
     sim.advance(1_000);
     expect(lenient.currentPosition({ topic: 'events', partition: 0 })).toBe(3);
+    // What FetchCollector logs in each case.
+    const logged = new Set(records.filter((r) => r.type === 'consumer.out-of-range').map((r) => String(r.message).replace(/^Fetch position .* is out of range/, '...')));
+    expect([...logged]).toEqual([
+      '... for partition events-0, raising error to the application since no reset policy is configured',
+      '... for partition events-0, resetting offset',
+    ]);
   });
 
   it('position() determines a position (committed offset, else the reset) and committed() reads the group\'s offsets', () => {
