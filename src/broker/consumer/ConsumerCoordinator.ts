@@ -60,7 +60,7 @@ import type {
 } from '../protocol';
 import { retryBackoffMs } from '../ProducerConfig';
 import { brokerEndpoint, type ConsumerClientHost } from './ConsumerClientHost';
-import { commitFailed, commitTimeout, consumerException, rebalanceInProgress, type ConsumerException } from './consumerExceptions';
+import { commitFailed, commitTimeout, consumerException, offsetsText, rebalanceInProgress, retriableCommitFailed, type ConsumerException } from './consumerExceptions';
 import { Heartbeat } from './Heartbeat';
 
 export type MemberState = 'UNJOINED' | 'PREPARING_REBALANCE' | 'COMPLETING_REBALANCE' | 'STABLE';
@@ -820,7 +820,12 @@ export class ConsumerCoordinator {
     this.commitOffsetsAsync(offsets, (committed, error) => {
       if (error !== null) {
         if (error.retriable) this.nextAutoCommitMs = this.host.sim.nowMs + this.host.config.retryBackoffMs;
-        this.host.trace('consumer.auto-commit-failed', { group: this.groupId, exception: error.exception, message: error.message });
+        // ConsumerCoordinator.autoCommitOffsetsAsync's log lines (a retriable failure logs the exception's toString).
+        const message =
+          error.exception === 'RetriableCommitFailedException'
+            ? `Asynchronous auto-commit of offsets ${offsetsText(committed)} failed due to retriable error: org.apache.kafka.clients.consumer.${error.exception}: ${error.message}`
+            : `Asynchronous auto-commit of offsets ${offsetsText(committed)} failed: ${error.message}`;
+        this.host.trace('consumer.auto-commit-failed', { group: this.groupId, exception: error.exception, message, ...(error.cause !== undefined ? { cause: error.cause } : {}) });
       } else if (committed.size > 0) {
         this.host.trace('consumer.auto-commit', { group: this.groupId, offsets: Object.fromEntries(committed) });
       }
@@ -844,14 +849,14 @@ export class ConsumerCoordinator {
       this.inFlightAsyncCommits++;
       this.sendOffsetCommitRequest(offsets, (outcome) => {
         this.inFlightAsyncCommits--;
-        complete(outcome.ok ? null : outcome.error.retriable ? consumerException('RetriableCommitFailedException', `Offset commit failed with a retriable exception. You should retry committing the latest consumed offsets. Caused by: ${outcome.error.message}`, true) : outcome.error);
+        complete(outcome.ok ? null : outcome.error.retriable ? retriableCommitFailed(outcome.error) : outcome.error);
         this.host.wakeup();
       });
     };
     if (!this.coordinatorUnknown) return send();
     this.lookupCoordinator((found) => {
       if (found) send();
-      else complete(consumerException('RetriableCommitFailedException', 'Offset commit failed with a retriable exception. You should retry committing the latest consumed offsets. Caused by: The coordinator is not available.', true));
+      else complete(retriableCommitFailed(groupException('COORDINATOR_NOT_AVAILABLE')));
     });
   }
 

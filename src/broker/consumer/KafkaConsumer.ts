@@ -332,7 +332,7 @@ export class KafkaConsumer implements NetworkEndpoint, ConsumerClientHost {
     const offsets = options.offsets ?? this.subscriptions.allConsumed();
     coordinator.invokeCompletedOffsetCommitCallbacks();
     coordinator.commitOffsetsAsync(offsets, (committed, error) => {
-      if (error !== null) this.trace('consumer.commit-async-failed', { exception: error.exception, message: error.message });
+      if (error !== null) this.trace('consumer.commit-async-failed', { exception: error.exception, message: error.message, ...(error.cause !== undefined ? { cause: error.cause } : {}) });
       callback?.(committed, error);
     });
   }

@@ -10,6 +10,8 @@ export interface ConsumerException {
   readonly message: string;
   /** Whether the Java class is a RetriableException. */
   readonly retriable: boolean;
+  /** getCause(), as "<Exception>: <message>", for an exception that wraps another. */
+  readonly cause?: string;
 }
 
 export function consumerException(exception: string, message: string, retriable = false): ConsumerException {
@@ -25,6 +27,19 @@ export const COMMIT_FAILED_MESSAGE =
 
 export function commitFailed(message = COMMIT_FAILED_MESSAGE): ConsumerException {
   return consumerException('CommitFailedException', message);
+}
+
+/**
+ * RetriableCommitFailedException(Throwable): a fixed message, the retriable
+ * commit error as its cause (what commitAsync's callback and auto-commit get).
+ */
+export function retriableCommitFailed(cause: Pick<ConsumerException, 'exception' | 'message'>): ConsumerException {
+  return {
+    exception: 'RetriableCommitFailedException',
+    message: 'Offset commit failed with a retriable exception. You should retry committing the latest consumed offsets.',
+    retriable: true,
+    cause: `${cause.exception}: ${cause.message}`,
+  };
 }
 
 export function rebalanceInProgress(message: string): ConsumerException {

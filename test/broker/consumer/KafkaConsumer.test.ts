@@ -214,6 +214,31 @@ describe('consumer groups: commits', () => {
     expect(consumer.isClosed()).toBe(true);
   });
 
+  it('a commitAsync that fails on a retriable error gets RetriableCommitFailedException\'s fixed message, the error as its cause', () => {
+    const { sim, cluster, produce, records } = setup({ partitions: 1 });
+    produce(0, 2);
+    const consumer = cluster.createConsumer({ 'group.id': 'g', 'auto.offset.reset': 'earliest', 'auto.commit.interval.ms': 1_000, 'request.timeout.ms': 5_000 });
+    consumer.subscribe(['events']);
+    const state = pollLoop(sim, consumer);
+    sim.advance(5_000);
+    expect(state.records).toBe(2);
+    cluster.applyNetworkFault({ kind: 'drop', from: consumer.clientId, to: 'broker-1', probability: 1 });
+    let error: unknown;
+    consumer.commitAsync((_offsets, e) => (error = e));
+    sim.advance(10_000);
+    expect(error).toMatchObject({
+      exception: 'RetriableCommitFailedException',
+      message: 'Offset commit failed with a retriable exception. You should retry committing the latest consumed offsets.',
+      retriable: true,
+    });
+    expect((error as { cause: string }).cause).toMatch(/^(TimeoutException|DisconnectException|CoordinatorNotAvailableException): /);
+    const autoCommit = records.filter((r) => r.type === 'consumer.auto-commit-failed').map((r) => r.message);
+    expect(autoCommit[0]).toBe(
+      "Asynchronous auto-commit of offsets {events-0=OffsetAndMetadata{offset=2, leaderEpoch=null, metadata=''}} failed due to retriable error: " +
+        'org.apache.kafka.clients.consumer.RetriableCommitFailedException: Offset commit failed with a retriable exception. You should retry committing the latest consumed offsets.',
+    );
+  });
+
   it('auto-commit commits every position inside poll, including records not yet processed', () => {
     const { sim, cluster, produce } = setup({ partitions: 1 });
     produce(0, 20);
