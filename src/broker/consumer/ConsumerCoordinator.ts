@@ -820,10 +820,10 @@ export class ConsumerCoordinator {
     this.commitOffsetsAsync(offsets, (committed, error) => {
       if (error !== null) {
         if (error.retriable) this.nextAutoCommitMs = this.host.sim.nowMs + this.host.config.retryBackoffMs;
-        // ConsumerCoordinator.autoCommitOffsetsAsync's log lines (a retriable failure logs the exception's toString).
+        // ConsumerCoordinator.autoCommitOffsetsAsync's log lines (3.7+: a retriable failure's exception follows as a stack trace).
         const message =
           error.exception === 'RetriableCommitFailedException'
-            ? `Asynchronous auto-commit of offsets ${offsetsText(committed)} failed due to retriable error: org.apache.kafka.clients.consumer.${error.exception}: ${error.message}`
+            ? `Asynchronous auto-commit of offsets ${offsetsText(committed)} failed due to retriable error.`
             : `Asynchronous auto-commit of offsets ${offsetsText(committed)} failed: ${error.message}`;
         this.host.trace('consumer.auto-commit-failed', { group: this.groupId, exception: error.exception, message, ...(error.cause !== undefined ? { cause: error.cause } : {}) });
       } else if (committed.size > 0) {

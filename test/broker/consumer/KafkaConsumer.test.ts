@@ -233,10 +233,7 @@ describe('consumer groups: commits', () => {
     });
     expect((error as { cause: string }).cause).toMatch(/^(TimeoutException|DisconnectException|CoordinatorNotAvailableException): /);
     const autoCommit = records.filter((r) => r.type === 'consumer.auto-commit-failed').map((r) => r.message);
-    expect(autoCommit[0]).toBe(
-      "Asynchronous auto-commit of offsets {events-0=OffsetAndMetadata{offset=2, leaderEpoch=null, metadata=''}} failed due to retriable error: " +
-        'org.apache.kafka.clients.consumer.RetriableCommitFailedException: Offset commit failed with a retriable exception. You should retry committing the latest consumed offsets.',
-    );
+    expect(autoCommit[0]).toBe("Asynchronous auto-commit of offsets {events-0=OffsetAndMetadata{offset=2, leaderEpoch=null, metadata=''}} failed due to retriable error.");
   });
 
   it('auto-commit commits every position inside poll, including records not yet processed', () => {
