@@ -273,9 +273,12 @@ export class KafkaCluster {
     const lines = [
       `Topic: ${topic.name}\tTopicId: ${topic.topicId}\tPartitionCount: ${topic.partitions.length}\tReplicationFactor: ${topic.replicationFactor}\tConfigs: ${configs}`,
     ];
+    // 3.8+ (KIP-966): the tool describes through DescribeTopicPartitions and prints the
+    // eligible leader replicas, empty while ELR is off (TopicCommand.PartitionDescription).
+    const elr = this.config.version === '3.6' || this.config.version === '3.7' ? '' : '\tElr: \tLastKnownElr: ';
     for (const partition of topic.partitions) {
       lines.push(
-        `\tTopic: ${topic.name}\tPartition: ${partition.topicPartition.partition}\tLeader: ${partition.hasLeader ? partition.leaderId : 'none'}\tReplicas: ${partition.replicas.join(',')}\tIsr: ${partition.isr.join(',')}`,
+        `\tTopic: ${topic.name}\tPartition: ${partition.topicPartition.partition}\tLeader: ${partition.hasLeader ? partition.leaderId : 'none'}\tReplicas: ${partition.replicas.join(',')}\tIsr: ${partition.isr.join(',')}${elr}`,
       );
     }
     return lines.join('\n');

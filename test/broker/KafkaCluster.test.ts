@@ -59,3 +59,14 @@ describe('admin: create topic answers as ReplicationControlManager', () => {
     expect(topic.replicationFactor).toBe(1);
   });
 });
+
+describe('admin: kafka-topics --describe', () => {
+  it('prints TopicCommand\'s lines; from 3.8 each partition also shows Elr and LastKnownElr (empty while ELR is off)', () => {
+    const { cluster } = clusterFixture({ brokers: 3, topicConfig: { 'retention.ms': 60_000 } });
+    const lines = cluster.describeTopic('t').split('\n');
+    expect(lines[0]).toMatch(/^Topic: t\tTopicId: [A-Za-z0-9_-]{22}\tPartitionCount: 1\tReplicationFactor: 3\tConfigs: retention\.ms=60000$/);
+    expect(lines[1]).toMatch(/^\tTopic: t\tPartition: 0\tLeader: \d\tReplicas: \d,\d,\d\tIsr: \d,\d,\d\tElr: \tLastKnownElr: $/);
+    const old = clusterFixture({ brokers: 1, replication: { version: '3.7' } }).cluster.describeTopic('t').split('\n');
+    expect(old[1]).toMatch(/^\tTopic: t\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1$/);
+  });
+});
