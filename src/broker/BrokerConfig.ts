@@ -20,6 +20,7 @@ import { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from '.
 import { DEFAULT_OFFSETS_TOPIC_PARTITIONS } from './group/coordinatorPartition';
 import { KafkaConfigError } from './kafkaConfigError';
 import { LONG_MAX_VALUE, type BrokerLogSettings } from './LogConfig';
+import { nearestName } from '../sim/didYouMean';
 
 export interface ReplicationSettings {
   readonly 'replica.lag.time.max.ms'?: number;
@@ -161,7 +162,7 @@ export function parseBrokerSettings(raw: Readonly<Record<string, unknown>>): Bro
     if (value === undefined) continue;
     const spec = KEYS.get(key);
     if (spec === undefined) {
-      throw new KafkaConfigError(`Unknown broker config '${key}'. faultline models: ${BROKER_CONFIG_KEYS.join(', ')}`, key);
+      throw new KafkaConfigError(`Unknown broker config '${key}'.${nearestKey(key)} faultline models: ${BROKER_CONFIG_KEYS.join(', ')}`, key);
     }
     if (spec.kind === 'boolean') {
       const text = typeof value === 'string' ? value.trim().toLowerCase() : null;
@@ -233,4 +234,9 @@ export function resolveBrokerConfig(settings: BrokerSettings, options: Replicati
       'offsets.retention.check.interval.ms': settings['offsets.retention.check.interval.ms'] ?? DEFAULT_GROUP_COORDINATOR_CONFIG['offsets.retention.check.interval.ms'],
     },
   };
+}
+
+function nearestKey(key: string): string {
+  const nearest = nearestName(key, BROKER_CONFIG_KEYS);
+  return nearest === undefined ? '' : ` Did you mean '${nearest}'?`;
 }

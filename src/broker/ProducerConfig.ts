@@ -36,6 +36,7 @@ import { assert } from '../sim/assert';
 import type { Rng } from '../sim/Rng';
 import { KafkaConfigError } from './kafkaConfigError';
 import type { PartitionerKind } from './partitioner';
+import { nearestName } from '../sim/didYouMean';
 
 export type ProducerClientVersion = '3.9' | '4.0';
 
@@ -379,13 +380,8 @@ function jsType(value: unknown): string {
 
 function unknownKey(key: string): KafkaConfigError {
   const known = [...DEFINITIONS.keys(), ...UNMODELLED_KEYS];
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const d = editDistance(key, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  const hint = best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 4)) ? ` Did you mean '${best}'?` : '';
+  const nearest = nearestName(key, known);
+  const hint = nearest !== undefined ? ` Did you mean '${nearest}'?` : '';
   return new KafkaConfigError(
     `Unknown producer configuration '${key}'.${hint} Kafka would only log that it was supplied but not used; faultline refuses it. ` +
       `Modelled keys: ${[...DEFINITIONS.keys()].join(', ')}.`,
@@ -393,17 +389,6 @@ function unknownKey(key: string): KafkaConfigError {
   );
 }
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
 
 // ---- derived behaviour ---------------------------------------------------------------
 

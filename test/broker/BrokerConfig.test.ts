@@ -51,4 +51,9 @@ describe('broker config: server.properties values parsed as ConfigDef.parseType'
     expect([c.brokerSessionTimeoutMs, c.brokerHeartbeatIntervalMs, c.highWatermarkCheckpointIntervalMs]).toEqual([9_000, 2_000, 5_000]);
     expect([c.offsetsTopicNumPartitions, c.offsetsTopicSegmentBytes, c.offsetCommitTimeoutMs]).toEqual([50, 104_857_600, 5_000]);
   });
+
+  it('an unknown key names the nearest known one', () => {
+    expect(configError(() => parseBrokerSettings({ 'replica.lag.time.max': 10_000 })).message).toMatch(/^Unknown broker config 'replica.lag.time.max'. Did you mean 'replica.lag.time.max.ms'\? faultline models: /);
+    expect(configError(() => parseBrokerSettings({ 'frobnicate.everything': 1 })).message).toMatch(/^Unknown broker config 'frobnicate.everything'. faultline models: /);
+  });
 });
