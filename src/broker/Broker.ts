@@ -279,7 +279,11 @@ export class Broker implements NetworkEndpoint {
     const name = topicPartitionName(tp);
     const log = this.logs.get(name);
     if (log === undefined) return;
-    log.truncateFullyAndStartAt(0);
+    // A running process may still hold the log (cut off from the controller, it
+    // has not heard of the deletion): leave it an empty one. A stopped broker's
+    // log is in no one's hands, and after a power loss its directory may be
+    // gone (its creation was not durable yet): only remove what files remain.
+    if (this.process !== null) log.truncateFullyAndStartAt(0);
     for (const segment of log.logSegments) segment.deleteFiles();
     this.logs.delete(name);
     const list = this.logsByTopic.get(tp.topic);
