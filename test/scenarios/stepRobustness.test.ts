@@ -52,4 +52,74 @@ describe('step robustness regressions: bad input gets a sentence, never a stack 
     expect(result.passed).toBe(true);
   });
 
+  it('a producer whose config sets another client.id than its name', () => {
+    expect(refused(`  - producer: app
+  - producer: { name: nobody, config: { client.id: app } }
+`)).toEqual(["s.yaml:7:5: a producer's name is its client.id: leave 'client.id' out of its config, or name the producer 'app'"]);
+  });
+
+  it('a consumer whose config sets another client.id than its name', () => {
+    expect(refused(`  - consumer: { name: c1, config: { client.id: c2 } }
+`)).toEqual(["s.yaml:6:5: a consumer's name is its client.id: leave 'client.id' out of its config, or name the consumer 'c2'"]);
+  });
+
+  it('a client named like a broker or the controller', () => {
+    expect(refused(`  - producer: broker-1
+  - consumer: controller
+`)).toEqual([
+      "s.yaml:6:5: 'broker-1' is the network name of a broker; a client's client.id must be another",
+      "s.yaml:7:5: 'controller' is the network name of the controller; a client's client.id must be another",
+    ]);
+  });
+
+  it('a consumer application with the client.id of a running consumer', () => {
+    expect(
+      stoppedWith(`  - create-topic: events
+  - consumer: { name: w1, assign: [events-0] }
+  - consumer-app: { name: w1, group: g1, topics: [events] }
+`),
+    ).toBe("s.yaml:8:5: a consumer with client.id 'w1' is already running; crash or close it first");
+  });
+
+  it("a consumer with the client.id of a running application's consumer, and the application's restart after a consumer took it", () => {
+    expect(
+      stoppedWith(`  - create-topic: events
+  - consumer-app: { name: w1, group: g1, topics: [events], config: { client.id: c1 } }
+  - consumer: { name: c1, assign: [events-0] }
+`),
+    ).toBe("s.yaml:8:5: a consumer with client.id 'c1' is already running (application w1's); crash or close it first");
+    expect(
+      stoppedWith(`  - create-topic: events
+  - consumer-app: { name: w1, group: g1, topics: [events] }
+  - consumer-crash: w1
+  - consumer: { name: w1, assign: [events-0] }
+  - consumer-restart: w1
+`),
+    ).toBe("s.yaml:10:5: a consumer with client.id 'w1' is already running; crash or close it first");
+  });
+
+  it('a consumer sharing its client.id (its network endpoint) with a producer', () => {
+    expect(
+      stoppedWith(`  - create-topic: events
+  - producer: app
+  - consumer-app: { name: c1, group: g2, topics: [events], config: { client.id: app } }
+`),
+    ).toBe("s.yaml:8:5: client.id 'app' is producer app's network endpoint; give the consumer another");
+    expect(
+      stoppedWith(`  - create-topic: events
+  - consumer: { name: c1, assign: [events-0] }
+  - producer: c1
+`),
+    ).toBe("s.yaml:8:5: client.id 'c1' is consumer c1's network endpoint; give the producer another");
+  });
+
+  it("a poll step on a consumer application's consumer, before its poll loop first ran", () => {
+    expect(
+      stoppedWith(`  - create-topic: orders
+  - consumer-app: { name: c1, group: g1, topics: [orders] }
+  - poll: { consumer: c1, timeout: 1s }
+`),
+    ).toBe('s.yaml:8:5: c1 is a consumer application: its poll loop polls, a poll step cannot');
+  });
+
 });

@@ -32,6 +32,7 @@ import type { ConfigValue } from '../fields';
 import { parseTopicPartition } from '../probes';
 import { defineStep } from '../Step';
 import type { World } from '../World';
+import { clientIdTaken, reservedClientIdProblem } from './clientIds';
 import { formatConfig, StepFailure } from './kafkaSteps';
 
 const AS_FIELD = { type: 'string', description: 'save the result under this name for expectations' } as const;
@@ -50,6 +51,26 @@ function requireConsumer(world: World, name: string): KafkaConsumer {
   const consumer = consumerNamed(world, name);
   if (consumer === undefined) throw new StepFailure(`no consumer or consumer application '${name}' (create one with a consumer or consumer-app step)`);
   return consumer;
+}
+
+/** The application whose poll loop drives this consumer, if one does. */
+function drivingApp(world: World, consumer: KafkaConsumer): string | undefined {
+  for (const [name, app] of consumerApps(world)) if (app.consumer === consumer) return name;
+  return undefined;
+}
+
+/**
+ * Refuse a second running consumer with a client.id (the client's network
+ * endpoint and its name in steps); `replacing` is the one about to give it up.
+ */
+function requireClientIdFree(world: World, clientId: string, replacing?: KafkaConsumer): void {
+  const taken = clientIdTaken(world, clientId, 'consumer');
+  if (taken !== null) throw new StepFailure(taken);
+  const existing = world.kafka.consumer(clientId);
+  if (existing !== undefined && existing !== replacing && !existing.isClosed()) {
+    const app = drivingApp(world, existing);
+    throw new StepFailure(`a consumer with client.id '${clientId}' is already running${app !== undefined && app !== clientId ? ` (application ${app}'s)` : ''}; crash or close it first`);
+  }
 }
 
 /** A misuse Java answers with an exception (seek on an unassigned partition, ...) stops the scenario with its text. */
@@ -114,6 +135,8 @@ export const consumerAppStep = defineStep<ConsumerAppArgs>({
   },
   check: (a) => {
     const problems = checkConfig(appConfig(a));
+    const reserved = reservedClientIdProblem(String(appConfig(a)['client.id']));
+    if (reserved !== null) problems.push(reserved);
     const modes = checkApplicationModes(a.commit ?? 'auto', a.processing ?? 'in-loop');
     if (modes !== null) problems.push(modes);
     if (a.commit === 'external' && a.redis === undefined) problems.push("commit 'external' keeps offsets in Redis: give 'redis'");
@@ -145,6 +168,7 @@ export const consumerAppStep = defineStep<ConsumerAppArgs>({
     } else if (sink.name !== (a.redis === undefined ? 'memory' : `redis '${a.redis}'`)) {
       throw new StepFailure(`results '${resultsName}' are already kept in ${sink.name}`);
     }
+    requireClientIdFree(world, String(appConfig(a)['client.id']));
     const app = new ConsumerApplication({
       name: a.name,
       cluster: world.kafka,
@@ -186,6 +210,13 @@ export const consumerStep = defineStep<ConsumerArgs>({
   },
   check: (a) => {
     const problems = checkConfig({ 'client.id': a.name, ...(a.config ?? {}) });
+    // Steps find a consumer by its name, and its name is its client.id.
+    const clientId = a.config?.['client.id'];
+    if (clientId !== undefined && String(clientId) !== a.name) {
+      problems.push(`a consumer's name is its client.id: leave 'client.id' out of its config, or name the consumer '${String(clientId)}'`);
+    }
+    const reserved = reservedClientIdProblem(a.name);
+    if (reserved !== null) problems.push(reserved);
     if (a.subscribe !== undefined && a.assign !== undefined) problems.push("give 'subscribe' or 'assign', not both");
     for (const tp of a.assign ?? []) if (parseTopicPartition(tp) === null) problems.push(`'${tp}' is not a partition like events-0`);
     return problems;
@@ -194,8 +225,7 @@ export const consumerStep = defineStep<ConsumerArgs>({
     `Create consumer ${a.name}${a.config ? ` with ${formatConfig(a.config)}` : ''}` +
     (a.subscribe ? `, subscribed to ${a.subscribe.join(', ')}` : a.assign ? `, assigned ${a.assign.join(', ')}` : ''),
   run: (world, a) => {
-    const existing = world.kafka.consumer(a.name);
-    if (existing !== undefined && !existing.isClosed()) throw new StepFailure(`a consumer named '${a.name}' is already running`);
+    requireClientIdFree(world, a.name);
     const consumer = world.kafka.createConsumer({ 'client.id': a.name, ...(a.config ?? {}) });
     call(() => {
       if (a.subscribe !== undefined) consumer.subscribe(a.subscribe);
@@ -212,7 +242,9 @@ export const pollStep = defineStep<{ consumer: string; timeout?: number; as?: st
   describe: (a) => `${a.consumer}: poll(${formatDuration(a.timeout ?? 5_000)})`,
   run: (world, a) => {
     const consumer = requireConsumer(world, a.consumer);
-    if (consumer.polling) throw new StepFailure(`${a.consumer} is already polling (a consumer application drives it)`);
+    const app = drivingApp(world, consumer);
+    if (app !== undefined) throw new StepFailure(`${a.consumer} is ${app === a.consumer ? 'a consumer application' : `application ${app}'s consumer`}: its poll loop polls, a poll step cannot`);
+    if (consumer.polling) throw new StepFailure(`${a.consumer} is already polling`);
     let result: PollResult | null = null;
     const timeoutMs = a.timeout ?? 5_000;
     call(() => consumer.poll(timeoutMs, (r) => (result = r)));
@@ -359,6 +391,7 @@ export const consumerRestartStep = defineStep<{ name: string }>({
   run: (world, a) => {
     const app = consumerApps(world).get(a.name);
     if (app === undefined) throw new StepFailure(`no consumer application '${a.name}'`);
+    requireClientIdFree(world, app.consumer.clientId, app.consumer);
     app.restart();
   },
 });

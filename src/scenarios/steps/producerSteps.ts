@@ -20,6 +20,7 @@ import { formatDuration } from '../duration';
 import type { ConfigValue } from '../fields';
 import { defineStep } from '../Step';
 import type { World } from '../World';
+import { clientIdTaken, reservedClientIdProblem } from './clientIds';
 import { formatConfig, StepFailure } from './kafkaSteps';
 
 const AS_FIELD = { type: 'string', description: 'save the result under this name for expectations' } as const;
@@ -38,6 +39,13 @@ export const producerStep = defineStep<{ name: string; config?: Record<string, C
     version: { type: 'string', choices: ['3.9', '4.0'], description: 'client version whose defaults apply (default 4.0)' },
   },
   check: (a) => {
+    const clientId = a.config?.['client.id'];
+    // Steps find a producer by its name, and its name is its client.id.
+    if (clientId !== undefined && String(clientId) !== a.name) {
+      return [`a producer's name is its client.id: leave 'client.id' out of its config, or name the producer '${String(clientId)}'`];
+    }
+    const reserved = reservedClientIdProblem(a.name);
+    if (reserved !== null) return [reserved];
     try {
       parseProducerConfig(producerConfigInput(a.name, a.config), { clientVersion: a.version });
       return [];
@@ -49,6 +57,8 @@ export const producerStep = defineStep<{ name: string; config?: Record<string, C
   describe: (a) => `Create producer ${a.name}${a.config ? ` with ${formatConfig(a.config)}` : ''}`,
   run: (world, a) => {
     if (world.kafka.producer(a.name) !== undefined) throw new StepFailure(`a producer named '${a.name}' already exists`);
+    const taken = clientIdTaken(world, a.name, 'producer');
+    if (taken !== null) throw new StepFailure(taken);
     const producer = world.kafka.createProducer(producerConfigInput(a.name, a.config), { clientVersion: a.version });
     const c = producer.config;
     world.say(
