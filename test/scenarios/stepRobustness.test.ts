@@ -122,4 +122,16 @@ describe('step robustness regressions: bad input gets a sentence, never a stack 
     ).toBe('s.yaml:8:5: c1 is a consumer application: its poll loop polls, a poll step cannot');
   });
 
+  it('a second kafka-cluster while a consumer application runs on the first', () => {
+    const result = run(`  - kafka-cluster: { brokers: 3 }
+  - create-topic: { name: events, replication-factor: 2 }
+  - consumer-app: { name: c1, group: g1, topics: [events] }
+  - kafka-cluster: { brokers: 3 }
+  - wait: 30s
+  - expect: { that: appState c1, equals: crashed }
+`);
+    expect(result.failure).toBeNull();
+    expect(result.passed).toBe(true);
+  });
+
 });

@@ -9,6 +9,7 @@ import { topicConfigProblems, type BrokerLogSettings, type TopicConfigOverrides 
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, topicPartitionName, type TopicPartition } from '../../broker/UnifiedLog';
 import type { RecordInput } from '../../broker/recordBatch';
 import type { TraceValue } from '../../sim/Trace';
+import { consumerApps } from '../consumerApps';
 import { formatDuration, formatInstant } from '../duration';
 import type { ConfigValue } from '../fields';
 import { ScenarioError } from '../ScenarioError';
@@ -90,6 +91,12 @@ export const kafkaClusterStep = defineStep<{ brokers?: number; config?: Record<s
     const replication = { version: a.version, followerTruncation: a['follower-truncation'] };
     if (world.hasKafka) {
       world.say('detail', 'a new cluster on the same clock; the previous one is halted');
+      // Its consumer applications stop with it (their consumers are gone); consumer-restart starts one again there.
+      for (const [name, app] of consumerApps(world)) {
+        if (app.state !== 'running' || app.options.cluster !== world.kafka) continue;
+        app.crash();
+        world.say('detail', `consumer application ${name} stops with it`);
+      }
       world.kafka.halt();
       world.startAnotherKafka(ids, (a.config ?? {}) as BrokerLogSettings, replication);
     } else {
