@@ -134,4 +134,13 @@ describe('step robustness regressions: bad input gets a sentence, never a stack 
     expect(result.passed).toBe(true);
   });
 
+  it('redis-edit-aof on a host that has no AOF', () => {
+    expect(
+      stoppedWith(`  - redis-server: { config: { appendonly: 'no' } }
+  - redis-crash: redis
+  - redis-edit-aof: { remove: set }
+`),
+    ).toBe('s.yaml:8:5: redis: /var/lib/redis/appendonlydir/appendonly.aof.manifest: No such file or directory (no AOF to edit)');
+  });
+
 });

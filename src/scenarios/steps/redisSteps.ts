@@ -514,11 +514,15 @@ export const redisEditAofStep = defineStep<{ host?: string; remove: string; as?:
     if (host.isRunning) throw new StepFailure(`stop redis-server on ${host.name} before editing its AOF (it would keep appending)`);
     const config = new RedisConfig(host.config);
     const aofDir = joinPath(config.get('dir'), config.get('appenddirname'));
-    const manifest = host.disk.readFile(joinPath(aofDir, `${config.get('appendfilename')}.manifest`));
+    const manifestPath = joinPath(aofDir, `${config.get('appendfilename')}.manifest`);
+    // As an editor would answer: there is no file to open (appendonly was never on, or it was lost).
+    if (!host.disk.exists(manifestPath)) throw new StepFailure(`${host.name}: ${manifestPath}: No such file or directory (no AOF to edit)`);
+    const manifest = host.disk.readFile(manifestPath);
     const lines = Buffer.from(manifest).toString('latin1').split('\n').filter((l) => / type i$/.test(l));
     const last = lines.at(-1)?.split(' ')[1];
     if (last === undefined) throw new StepFailure(`${host.name}: the manifest lists no INCR file`);
     const path = joinPath(aofDir, last);
+    if (!host.disk.exists(path)) throw new StepFailure(`${host.name}: ${path}: No such file or directory (the manifest lists it)`);
     const bytes = host.disk.readFile(path);
     const reader = new AofReader(bytes);
     let found: { start: number; end: number } | null = null;
