@@ -143,4 +143,16 @@ describe('step robustness regressions: bad input gets a sentence, never a stack 
     ).toBe('s.yaml:8:5: redis: /var/lib/redis/appendonlydir/appendonly.aof.manifest: No such file or directory (no AOF to edit)');
   });
 
+  it('lookup-offset and correct-offsets on a partition with no leader', () => {
+    const leaderless = `  - kafka-cluster: { brokers: 1 }
+  - create-topic: events
+  - produce: { topic: events, count: 3 }
+  - broker-crash: 1
+  - wait: 1m
+`;
+    expect(stoppedWith(`${leaderless}  - lookup-offset: { topic: events, offset: 1 }\n`)).toBe(
+      "s.yaml:11:5: events-0 has no leader now (replicas: 1): there is no leader's log to find offset 1 in",
+    );
+    expect(stoppedWith(`${leaderless}  - correct-offsets: { group: g, topic: events }\n`)).toBe('s.yaml:11:5: cannot list the offsets of events-0: it has no available leader');
+  });
 });

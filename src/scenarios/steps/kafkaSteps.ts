@@ -392,7 +392,10 @@ export const lookupOffsetStep = defineStep<{ topic: string; partition?: number; 
   run: (world, a) => {
     const tp = { topic: a.topic, partition: a.partition ?? 0 };
     requirePartition(world, tp);
-    const log = world.kafka.partition(tp)!.leaderLog();
+    const view = world.kafka.partition(tp)!;
+    // The index walked is the leader's; with every replica down there is none to read.
+    if (!view.hasLeader) throw new StepFailure(`${topicPartitionName(tp)} has no leader now (replicas: ${view.replicas.join(', ')}): there is no leader's log to find offset ${a.offset} in`);
+    const log = view.leaderLog();
     const lookup = log.explainOffsetLookup(a.offset);
     if (lookup === null) {
       world.say('detail', `offset ${a.offset} is outside [${log.logStartOffset}, ${log.logEndOffset})`);

@@ -52,6 +52,8 @@ export const correctOffsetsStep = defineStep<CorrectArgs>({
     const topic = world.kafka.topic(a.topic);
     if (topic === undefined) throw new StepFailure(`topic '${a.topic}' does not exist`);
     const partitions = topic.partitions.map((p) => {
+      // The correction lists the log start and the high watermark, as the job's start-up does (StreamJob).
+      if (!p.hasLeader) throw new StepFailure(`cannot list the offsets of ${topicPartitionName(p.topicPartition)}: it has no available leader`);
       const log = p.leaderLog();
       return { partition: p.topicPartition.partition, logStartOffset: log.logStartOffset, highWatermark: log.highWatermark };
     });
