@@ -162,12 +162,16 @@ export function parseNetworkFault(value: unknown): NetworkFault {
     case 'partition': {
       const oneWay = v['oneWay'];
       if (oneWay !== undefined && typeof oneWay !== 'boolean') throw new Error(`network fault 'partition': 'oneWay' must be true or false`);
-      return withoutUndefined({ kind, between: group('between', false)!, and: group('and', true), oneWay });
+      const between = group('between', false)!;
+      const and = group('and', true);
+      disjoint(kind, between, and);
+      return withoutUndefined({ kind, between, and, oneWay });
     }
     case 'heal': {
       const between = group('between', true);
       const and = group('and', true);
       if (between === undefined && and !== undefined) throw new Error(`network fault 'heal': 'and' needs 'between'`);
+      if (between !== undefined) disjoint(kind, between, and);
       return withoutUndefined({ kind, between, and });
     }
     case 'drop':
@@ -183,6 +187,15 @@ export function parseNetworkFault(value: unknown): NetworkFault {
     default:
       throw new Error(`unknown network fault kind ${kind}`);
   }
+}
+
+/** A partition or heal is between two sides: an endpoint cannot be on both (Network.sides asserts it). */
+function disjoint(kind: string, between: Endpoints, and: Endpoints | undefined): void {
+  if (and === undefined) return;
+  const a = typeof between === 'string' ? [between] : between;
+  const b = typeof and === 'string' ? [and] : and;
+  const both = a.filter((n) => b.includes(n));
+  if (both.length > 0) throw new Error(`network fault '${kind}': ${both.join(', ')} on both sides ('between' and 'and')`);
 }
 
 // ---- the network ---------------------------------------------------------------

@@ -155,4 +155,18 @@ describe('step robustness regressions: bad input gets a sentence, never a stack 
     );
     expect(stoppedWith(`${leaderless}  - correct-offsets: { group: g, topic: events }\n`)).toBe('s.yaml:11:5: cannot list the offsets of events-0: it has no available leader');
   });
+
+  it('a network partition or heal with an endpoint on both sides, or no one left on the other side', () => {
+    expect(refused(`  - network: { kind: heal, between: [broker-2], and: [broker-2] }
+  - network: { kind: partition, between: w1, and: [w1, broker-1] }
+`)).toEqual([
+      "s.yaml:6:5: network fault 'heal': broker-2 on both sides ('between' and 'and')",
+      "s.yaml:7:5: network fault 'partition': w1 on both sides ('between' and 'and')",
+    ]);
+    expect(
+      stoppedWith(`  - kafka-cluster: { brokers: 1 }
+  - network: { kind: partition, between: [broker-1, controller] }
+`),
+    ).toBe('s.yaml:7:5: network: no one is left on the other side of broker-1, controller (endpoints: broker-1, controller)');
+  });
 });

@@ -134,6 +134,11 @@ export const networkStep = defineStep<Record<string, unknown>>({
     for (const name of endpointsOf(fault)) {
       if (!known.has(name)) throw new StepFailure(`network: no endpoint '${name}' (endpoints: ${[...known].join(', ')})`);
     }
+    // Without 'and', the other side is everyone else: someone must be left there.
+    if ((fault.kind === 'partition' || fault.kind === 'heal') && fault.between !== undefined && fault.and === undefined) {
+      const side = new Set(endpointsOf(fault));
+      if ([...known].every((name) => side.has(name))) throw new StepFailure(`network: no one is left on the other side of ${[...side].join(', ')} (endpoints: ${[...known].join(', ')})`);
+    }
     world.kafka.applyNetworkFault(fault);
   },
 });
