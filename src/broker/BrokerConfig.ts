@@ -114,7 +114,9 @@ const KEYS: ReadonlyMap<string, { kind: Kind; min?: number }> = new Map<string, 
   ['message.max.bytes', { kind: 'int', min: 0 }],
   ['log.flush.interval.messages', { kind: 'long', min: 1 }],
   ['log.flush.interval.ms', { kind: 'long', min: 0 }],
-  ['log.flush.scheduler.interval.ms', { kind: 'long', min: 0 }],
+  // Kafka has no validator here, but the Scala KafkaScheduler hands a period >= 0
+  // to scheduleAtFixedRate, which refuses 0: such a broker does not start.
+  ['log.flush.scheduler.interval.ms', { kind: 'long', min: 1 }],
   ['min.insync.replicas', { kind: 'int', min: 1 }],
   ['unclean.leader.election.enable', { kind: 'boolean' }],
   ['log.retention.check.interval.ms', { kind: 'long', min: 1 }],

@@ -169,4 +169,13 @@ describe('step robustness regressions: bad input gets a sentence, never a stack 
 `),
     ).toBe('s.yaml:7:5: network: no one is left on the other side of broker-1, controller (endpoints: broker-1, controller)');
   });
+
+  it('intervals of 0 that would make a scheduler spin: log.flush.scheduler.interval.ms and heartbeat.interval.ms', () => {
+    expect(refused(`  - kafka-cluster: { brokers: 2, config: { log.flush.scheduler.interval.ms: 0 } }
+  - consumer: { name: c1, config: { group.id: g1, heartbeat.interval.ms: 0 } }
+`)).toEqual([
+      's.yaml:6:5: Invalid value 0 for configuration log.flush.scheduler.interval.ms: Value must be at least 1',
+      's.yaml:7:5: ConfigException: Invalid value 0 for configuration heartbeat.interval.ms: Value must be at least 1',
+    ]);
+  });
 });

@@ -74,7 +74,9 @@ const DEFINITIONS: ReadonlyMap<string, KeyDefinition> = new Map<string, KeyDefin
   ['group.id', { type: 'STRING', defaultValue: null }],
   ['group.instance.id', { type: 'STRING', defaultValue: null, nonEmpty: true }],
   ['session.timeout.ms', { type: 'INT', defaultValue: 45_000 }],
-  ['heartbeat.interval.ms', { type: 'INT', defaultValue: 3_000 }],
+  // Kafka has no validator here, but a heartbeat thread due every 0 ms never
+  // waits: it would send heartbeats without end. faultline asks for at least 1.
+  ['heartbeat.interval.ms', { type: 'INT', defaultValue: 3_000, min: 1 }],
   ['partition.assignment.strategy', { type: 'LIST', defaultValue: ['org.apache.kafka.clients.consumer.RangeAssignor', 'org.apache.kafka.clients.consumer.CooperativeStickyAssignor'] }],
   ['metadata.max.age.ms', { type: 'LONG', defaultValue: 300_000, min: 0 }],
   ['enable.auto.commit', { type: 'BOOLEAN', defaultValue: true }],
