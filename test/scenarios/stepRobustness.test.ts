@@ -178,4 +178,13 @@ describe('step robustness regressions: bad input gets a sentence, never a stack 
       's.yaml:7:5: ConfigException: Invalid value 0 for configuration heartbeat.interval.ms: Value must be at least 1',
     ]);
   });
+
+  it("redis-server with dbfilename '' (Redis accepts it): no dump to load, the server starts empty", () => {
+    const result = run(`  - redis-server: { config: { dbfilename: '' } }
+  - redis: SET k v
+  - expect: { that: redisRunning redis, equals: true }
+`);
+    expect(result.failure).toBeNull();
+    expect(result.passed).toBe(true);
+  });
 });

@@ -47,8 +47,10 @@ function limitsOf(server: RedisServer) {
 }
 
 function loadRdb(env: RedisProcessEnv, server: RedisServer, rdb: RdbSnapshots, log: (level: RedisLogLevel, message: string) => void): boolean {
-  const path = joinPath(server.config.get('dir'), server.config.get('dbfilename'));
-  if (!env.disk.exists(path)) return true;
+  const dbfilename = server.config.get('dbfilename');
+  const path = joinPath(server.config.get('dir'), dbfilename);
+  // rdbLoad: fopen fails with ENOENT (an empty dbfilename names no file either): start empty.
+  if (dbfilename === '' || !env.disk.exists(path)) return true;
   const decoded = decodeRdb(env.disk.readFile(path), { nowMs: server.nowMs, rdbchecksum: server.config.get('rdbchecksum'), databases: server.databases });
   for (const line of decoded.log) log(line.level, line.message);
   if (!decoded.ok) {
