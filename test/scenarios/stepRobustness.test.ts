@@ -187,4 +187,24 @@ describe('step robustness regressions: bad input gets a sentence, never a stack 
     expect(result.failure).toBeNull();
     expect(result.passed).toBe(true);
   });
+
+  it('redis-server with a save rate of 0 and redis-populate with values beyond what the simulator holds as strings', () => {
+    expect(refused(`  - redis-server: { save-rate: 0 }
+  - redis-populate: { count: 1, size: 536870912 }
+`)).toEqual([
+      "s.yaml:6:5: 'save-rate' must be more than 0 bytes per second (a save that writes nothing never ends)",
+      "s.yaml:7:33: 'size' must be at most 67108864, got 536870912",
+    ]);
+  });
+
+  it('partition counts and populated data beyond what the simulator holds', () => {
+    expect(refused(`  - create-topic: { name: events, partitions: 1000000 }
+  - add-partitions: { topic: events, partitions: 20000 }
+  - redis-populate: { count: 10000000, size: 1000 }
+`)).toEqual([
+      "s.yaml:6:35: 'partitions' must be at most 10000, got 1000000",
+      "s.yaml:7:38: 'partitions' must be at most 10000, got 20000",
+      "s.yaml:8:5: 'count' times 'size' must be at most 1 GiB (10000000 keys of 1000 bytes): the simulator holds every value in memory",
+    ]);
+  });
 });

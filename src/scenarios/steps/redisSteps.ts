@@ -217,6 +217,7 @@ export const redisServerStep = defineStep<ServerArgs>({
     ...bytesProblem('disk-capacity', a['disk-capacity']),
     ...bytesProblem('memory', a.memory),
     ...bytesProblem('save-rate', a['save-rate']),
+    ...(a['save-rate'] !== undefined && parseBytes(a['save-rate']) === 0 ? [`'save-rate' must be more than 0 bytes per second (a save that writes nothing never ends)`] : []),
   ],
   describe: (a) => {
     const extras: string[] = [];
@@ -456,6 +457,9 @@ function runRepeated(world: World, host: RedisHost, batch: string[][], repeat: n
   world.saveResult(a.as, { sent, answered, acknowledged, errors, firstError, lastReply, connectionError: lostConnection, elapsedMs: world.nowMs - t0 });
 }
 
+/** What redis-populate may create in all: values are real strings in the simulator's memory. */
+const MAX_POPULATE_BYTES = 1024 * 1024 * 1024;
+
 export const redisPopulateStep = defineStep<{ host?: string; count: number; prefix?: string; size?: number }>({
   kind: 'redis-populate',
   summary: 'DEBUG POPULATE: create keys <prefix>:0..N-1 holding "value:<n>" padded to size bytes (not propagated, not counted as changes)',
@@ -463,8 +467,14 @@ export const redisPopulateStep = defineStep<{ host?: string; count: number; pref
     host: HOST_FIELD,
     count: { type: 'integer', required: true, min: 1, max: 10_000_000, description: 'number of keys' },
     prefix: { type: 'string', description: "key prefix (default 'key')" },
-    size: { type: 'integer', min: 0, max: 512 * 1024 * 1024, description: 'value size in bytes' },
+    // Values are real strings here (V8 caps one near 512 MiB, Redis's proto-max-bulk-len):
+    // 64 MiB per key is as far as a scenario can go without exhausting the simulator.
+    size: { type: 'integer', min: 0, max: 64 * 1024 * 1024, description: 'value size in bytes (at most 64 MiB)' },
   },
+  check: (a) =>
+    a.count * Math.max(a.size ?? 0, 16) > MAX_POPULATE_BYTES
+      ? [`'count' times 'size' must be at most 1 GiB (${a.count} keys of ${a.size ?? 0} bytes): the simulator holds every value in memory`]
+      : [],
   describe: (a) => `DEBUG POPULATE ${a.count} ${a.prefix ?? 'key'}${a.size !== undefined ? ` ${a.size}` : ''} on ${a.host ?? DEFAULT_HOST}`,
   run: (world, a) => {
     const host = hostOf(world, a.host);
