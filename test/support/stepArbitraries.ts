@@ -4,8 +4,11 @@
  * plausible names (brokers 1..5, a few topics, producers, consumers, Redis
  * hosts and results), so that steps often find what they act on and
  * sometimes do not; config maps mostly hold known keys with plausible
- * values, now and then a bad key or value. Durations stay at most 10
- * minutes, counts small, and a scenario at most 12 steps.
+ * values, now and then a bad key or value. Most scenarios open on a shared
+ * stage (a cluster and a topic, perhaps Redis, clients and a stream job) and
+ * mix single steps with episodes that belong together (a fault, then its
+ * repair). Durations stay at most 10 minutes, counts small, and a scenario at
+ * most 12 steps.
  */
 import fc from 'fast-check';
 import { CONSUMER_CONFIG_KEYS } from '../../src/broker/consumer/ConsumerConfig';
