@@ -100,7 +100,14 @@ export interface ResolvedBrokerConfig {
 type Kind = 'short' | 'int' | 'long' | 'boolean';
 
 /** Known keys, their types and lower bounds. */
-const KEYS: ReadonlyMap<string, { kind: Kind; min?: number }> = new Map<string, { kind: Kind; min?: number }>([
+/** `faultlineMin`: a bound Kafka does not validate, with what Kafka would do instead (said in the error). */
+interface KeySpec {
+  readonly kind: Kind;
+  readonly min?: number;
+  readonly faultlineMin?: { readonly min: number; readonly kafka: string };
+}
+
+const KEYS: ReadonlyMap<string, KeySpec> = new Map<string, KeySpec>([
   ['log.retention.hours', { kind: 'int' }],
   ['log.retention.minutes', { kind: 'int' }],
   ['log.retention.ms', { kind: 'long' }],
@@ -114,9 +121,9 @@ const KEYS: ReadonlyMap<string, { kind: Kind; min?: number }> = new Map<string, 
   ['message.max.bytes', { kind: 'int', min: 0 }],
   ['log.flush.interval.messages', { kind: 'long', min: 1 }],
   ['log.flush.interval.ms', { kind: 'long', min: 0 }],
-  // Kafka has no validator here, but the Scala KafkaScheduler hands a period >= 0
-  // to scheduleAtFixedRate, which refuses 0: such a broker does not start.
-  ['log.flush.scheduler.interval.ms', { kind: 'long', min: 1 }],
+  // Kafka has no validator here; KafkaScheduler.schedule runs a task with period 0
+  // once (only periodMs > 0 goes to scheduleAtFixedRate). faultline's flusher is periodic.
+  ['log.flush.scheduler.interval.ms', { kind: 'long', min: 0, faultlineMin: { min: 1, kafka: 'Kafka accepts 0 and then runs the log flusher only once' } }],
   ['min.insync.replicas', { kind: 'int', min: 1 }],
   ['unclean.leader.election.enable', { kind: 'boolean' }],
   ['log.retention.check.interval.ms', { kind: 'long', min: 1 }],
@@ -175,6 +182,9 @@ export function parseBrokerSettings(raw: Readonly<Record<string, unknown>>): Bro
     }
     const n = parseNumber(key, value, spec.kind);
     if (spec.min !== undefined && n < spec.min) throw KafkaConfigError.invalidValue(key, n, `Value must be at least ${spec.min}`);
+    if (spec.faultlineMin !== undefined && n < spec.faultlineMin.min) {
+      throw KafkaConfigError.invalidValue(key, n, `faultline needs at least ${spec.faultlineMin.min} (${spec.faultlineMin.kafka})`);
+    }
     out[key] = n;
   }
   return out as BrokerSettings;

@@ -174,8 +174,8 @@ describe('step robustness regressions: bad input gets a sentence, never a stack 
     expect(refused(`  - kafka-cluster: { brokers: 2, config: { log.flush.scheduler.interval.ms: 0 } }
   - consumer: { name: c1, config: { group.id: g1, heartbeat.interval.ms: 0 } }
 `)).toEqual([
-      's.yaml:6:5: Invalid value 0 for configuration log.flush.scheduler.interval.ms: Value must be at least 1',
-      's.yaml:7:5: ConfigException: Invalid value 0 for configuration heartbeat.interval.ms: Value must be at least 1',
+      's.yaml:6:5: Invalid value 0 for configuration log.flush.scheduler.interval.ms: faultline needs at least 1 (Kafka accepts 0 and then runs the log flusher only once)',
+      's.yaml:7:5: ConfigException: Invalid value 0 for configuration heartbeat.interval.ms: faultline needs at least 1 (Kafka accepts 0, and its heartbeat thread then sends without pause)',
     ]);
   });
 

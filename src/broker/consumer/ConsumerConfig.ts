@@ -63,6 +63,8 @@ interface KeyDefinition {
   readonly type: ConfigType;
   readonly defaultValue: number | boolean | string | readonly string[] | null;
   readonly min?: number;
+  /** A bound Kafka does not validate, with what Kafka would do instead (said in the error). */
+  readonly faultlineMin?: { readonly min: number; readonly kafka: string };
   readonly validStrings?: readonly string[];
   readonly nonEmpty?: boolean;
 }
@@ -75,8 +77,8 @@ const DEFINITIONS: ReadonlyMap<string, KeyDefinition> = new Map<string, KeyDefin
   ['group.instance.id', { type: 'STRING', defaultValue: null, nonEmpty: true }],
   ['session.timeout.ms', { type: 'INT', defaultValue: 45_000 }],
   // Kafka has no validator here, but a heartbeat thread due every 0 ms never
-  // waits: it would send heartbeats without end. faultline asks for at least 1.
-  ['heartbeat.interval.ms', { type: 'INT', defaultValue: 3_000, min: 1 }],
+  // waits: it would send heartbeats without end.
+  ['heartbeat.interval.ms', { type: 'INT', defaultValue: 3_000, faultlineMin: { min: 1, kafka: 'Kafka accepts 0, and its heartbeat thread then sends without pause' } }],
   ['partition.assignment.strategy', { type: 'LIST', defaultValue: ['org.apache.kafka.clients.consumer.RangeAssignor', 'org.apache.kafka.clients.consumer.CooperativeStickyAssignor'] }],
   ['metadata.max.age.ms', { type: 'LONG', defaultValue: 300_000, min: 0 }],
   ['enable.auto.commit', { type: 'BOOLEAN', defaultValue: true }],
@@ -240,6 +242,9 @@ function parseValue(key: string, value: unknown, definition: KeyDefinition): num
       else throw KafkaConfigError.invalidValue(key, value, `Expected value to be ${definition.type === 'INT' ? 'a 32-bit integer' : 'a 64-bit integer (long)'}, but it was a ${typeof value}`);
       if (!Number.isInteger(n) || n < min || n > max) throw KafkaConfigError.invalidValue(key, value, `Not a number of type ${definition.type}`);
       if (definition.min !== undefined && n < definition.min) throw KafkaConfigError.invalidValue(key, n, `Value must be at least ${definition.min}`);
+      if (definition.faultlineMin !== undefined && n < definition.faultlineMin.min) {
+        throw KafkaConfigError.invalidValue(key, n, `faultline needs at least ${definition.faultlineMin.min} (${definition.faultlineMin.kafka})`);
+      }
       return n;
     }
     case 'BOOLEAN':
