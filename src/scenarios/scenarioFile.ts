@@ -128,6 +128,10 @@ export function loadScenarioFile(path: string, text: string): ValidatedScenario 
     } else if (isScalar(value) && definition.shorthand !== undefined) {
       args = { [definition.shorthand]: value.value };
       fields.set(definition.shorthand, at(value.range?.[0]));
+    } else if (isSeq(value) && definition.shorthand !== undefined && takesList(definition.fields[definition.shorthand]?.type)) {
+      // `- redis: [SET, k, v]`: a list for a field that takes one.
+      args = { [definition.shorthand]: value.toJSON() };
+      fields.set(definition.shorthand, at(value.range?.[0]));
     } else {
       errors.push(
         new ScenarioError(
@@ -142,4 +146,8 @@ export function loadScenarioFile(path: string, text: string): ValidatedScenario 
     stepLocations.push({ step: kindWhere, fields });
     return { kind, args, location: kindWhere };
   }
+}
+
+function takesList(type: string | undefined): boolean {
+  return type === 'any' || (type !== undefined && type.endsWith('-list'));
 }

@@ -52,6 +52,23 @@ describe('scenario files (YAML)', () => {
     expect(errorsOf(GOOD.replace('retention.ms: 60000', 'retention.ms: 1m'))).toEqual(['s.yaml:7:5: Invalid value 1m for configuration retention.ms: Not a number of type LONG']);
   });
 
+  it("a step whose shorthand field takes a list accepts one: - redis: [SET, k, v]", () => {
+    const scenario = loadScenarioFile(
+      's.yaml',
+      `name: shorthand-list
+title: t
+teaches: p
+steps:
+  - redis-server: { host: redis }
+  - redis: [SET, k, 'a value']
+  - redis: { command: [GET, k], as: got }
+  - expect: { that: got.reply, equals: a value }
+`,
+    );
+    expect(scenario.steps[1]!.args.command).toEqual(['SET', 'k', 'a value']);
+    expect(runScenario(scenario).passed).toBe(true);
+  });
+
   it('suggests the step or field that was meant', () => {
     expect(errorsOf(GOOD.replace('  - wait: 10m', '  - wiat: 10m'))[0]).toMatch(/^s\.yaml:9:5: unknown step 'wiat' \(did you mean 'wait'\?\); valid steps: /);
     expect(errorsOf(GOOD.replace('equals: 5 }', 'equal: 5 }'))[0]).toMatch(/^s\.yaml:10:\d+: unknown field 'equal' for step 'expect' \(did you mean 'equals'\?\); valid fields: /);
