@@ -81,9 +81,8 @@ interface PartitionState {
   readonly prefix: Map<number, { key: string; upTo: number }>;
   readonly structure: Map<number, { truncations: number; upTo: number }>;
   /** What the partition looked like at the last check; unchanged ⇒ nothing to check. */
+  /** Updated in place (check runs after every event: no array per check). */
   signature: number[];
-  /** The previous signature's array, reused for the next one (check runs after every event). */
-  spare: number[];
 }
 
 export interface CheckersOptions {
@@ -211,7 +210,6 @@ export class ReplicationCheckers {
         prefix: new Map(),
         structure: new Map(),
         signature: [],
-        spare: [],
       };
       this.partitions.set(name, state);
     }
@@ -227,22 +225,26 @@ export class ReplicationCheckers {
     const view = this.cluster.partition(state.tp);
     if (view === undefined) return false;
     const reg = view.registration;
-    const sig = state.spare;
-    sig.length = 0;
-    sig.push(reg.leader, reg.leaderEpoch, reg.partitionEpoch, state.acked.length, state.unplaced.length);
+    const sig = state.signature;
+    let moved = store(sig, 0, reg.leader);
+    moved = store(sig, 1, reg.leaderEpoch) || moved;
+    moved = store(sig, 2, reg.partitionEpoch) || moved;
+    moved = store(sig, 3, state.acked.length) || moved;
+    moved = store(sig, 4, state.unplaced.length) || moved;
+    let i = 5;
     const brokers = this.cluster.brokers;
     for (const id of reg.replicas) {
       const broker = brokers.get(id)!;
       const server = broker.server;
-      sig.push(broker.processIncarnation, server === null ? -1 : server.metadata.nextOffset, broker.log(state.tp)?.version ?? -1);
+      moved = store(sig, i++, broker.processIncarnation) || moved;
+      moved = store(sig, i++, server === null ? -1 : server.metadata.nextOffset) || moved;
+      moved = store(sig, i++, broker.log(state.tp)?.version ?? -1) || moved;
     }
-    const previous = state.signature;
-    let same = previous.length === sig.length;
-    for (let i = 0; same && i < sig.length; i++) same = previous[i] === sig[i];
-    if (same) return false;
-    state.spare = previous;
-    state.signature = sig;
-    return true;
+    if (sig.length !== i) {
+      sig.length = i;
+      moved = true;
+    }
+    return moved;
   }
 
   private checkPartition(state: PartitionState): void {
@@ -463,4 +465,11 @@ function* allValues(log: UnifiedLog): Generator<string> {
       for (const v of values) if (v !== null) yield v;
     }
   }
+}
+
+/** Put `value` at `sig[i]`; true when it differs from what was there. */
+function store(sig: number[], i: number, value: number): boolean {
+  if (sig[i] === value) return false;
+  sig[i] = value;
+  return true;
 }
