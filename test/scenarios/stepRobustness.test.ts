@@ -134,6 +134,17 @@ describe('step robustness regressions: bad input gets a sentence, never a stack 
     expect(result.passed).toBe(true);
   });
 
+  it('consumer-restart of an application whose cluster a later kafka-cluster halted', () => {
+    expect(
+      stoppedWith(`  - kafka-cluster: { brokers: 1 }
+  - create-topic: events
+  - consumer-app: { name: c1, group: g1, topics: [events] }
+  - kafka-cluster: { brokers: 1 }
+  - consumer-restart: c1
+`),
+    ).toBe("s.yaml:10:5: consumer application 'c1' ran on a Kafka cluster that a later kafka-cluster step halted; start a new consumer-app on the current one");
+  });
+
   it('redis-edit-aof on a host that has no AOF', () => {
     expect(
       stoppedWith(`  - redis-server: { config: { appendonly: 'no' } }

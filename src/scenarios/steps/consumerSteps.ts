@@ -391,6 +391,9 @@ export const consumerRestartStep = defineStep<{ name: string }>({
   run: (world, a) => {
     const app = consumerApps(world).get(a.name);
     if (app === undefined) throw new StepFailure(`no consumer application '${a.name}'`);
+    if (app.options.cluster !== world.kafka) {
+      throw new StepFailure(`consumer application '${a.name}' ran on a Kafka cluster that a later kafka-cluster step halted; start a new consumer-app on the current one`);
+    }
     requireClientIdFree(world, app.consumer.clientId, app.consumer);
     app.restart();
   },
