@@ -13,17 +13,20 @@
  *     liveness phase until the cluster converges.
  *
  * Where a fault run's time goes (measured on a shared 2-core machine, where
- * the figure swings between ~130 and ~200 runs/s with the load): a run is
- * ~580 simulation events over ~20 s of simulated time plus the liveness
- * phase. Setting up the cluster, topic and producer takes ~0.4 ms; the same
- * 1,000 records and waits without any fault take ~3.8 ms with the checkers
- * off and ~4.2 ms with them on; the faults (restarts with log recovery,
- * elections, retries) add ~0.4 ms. So most of it is the per-record path —
- * the producer's handle, batch and result for each record, the leader's and
- * followers' appends, the checkers' bookkeeping of each acknowledged record
- * (~3.5 µs per record in all, a quarter of it garbage collection of those
- * per-record objects) — while an idle cluster's heartbeats and fetch
- * long-polls cost ~2.5 µs per event.
+ * the figure swings between ~120 and ~200 runs/s with the load; 130-150 in
+ * November 2026): a run is ~500 simulation events, ~330 of them over ~20 s
+ * of simulated time with the faults and ~170 in the liveness phase (~11 s
+ * simulated until every partition is led with a full ISR). A CPU profile of
+ * 300 runs: garbage collection 17% (each run builds a cluster whose objects
+ * live for the whole run and are copied by scavenges), building the cluster,
+ * topic and producer ~8%, the producer's per-record path (send, partition,
+ * batch, complete, callbacks) ~20%, the invariant checkers after every event
+ * ~11% (of which a rescan for duplicates after each leader change ~3%),
+ * broker restarts with log recovery ~4%, high watermark checkpoint writes
+ * ~4%, and the rest message delivery and the brokers' Produce and Fetch
+ * handling, ~2-3 us per event with no single hot spot. Reaching 200 runs/s
+ * here would take a cheaper per-record representation end to end (records
+ * as columns rather than objects), not a local fix.
  */
 import type { ClusterNetwork } from '../src/broker/ClusterNetwork';
 import { applyStep, converged, runChecked, settle, type ClusterStep, type Workload } from '../src/broker/faultRunner';
