@@ -13,8 +13,8 @@
  *     liveness phase until the cluster converges.
  *
  * Where a fault run's time goes (measured on a shared 2-core machine, where
- * the figure swings between ~120 and ~200 runs/s with the load; 130-150 in
- * November 2026): a run is ~500 simulation events, ~330 of them over ~20 s
+ * the figure swings between ~120 and ~200 runs/s with the load; 130-190 in
+ * November 2026, 175-188 when the machine was quiet): a run is ~500 simulation events, ~330 of them over ~20 s
  * of simulated time with the faults and ~170 in the liveness phase (~11 s
  * simulated until every partition is led with a full ISR). A CPU profile of
  * 300 runs: garbage collection 17% (each run builds a cluster whose objects
