@@ -717,7 +717,7 @@ export class GroupCoordinator {
         clientHost: stored.clientHost,
         sessionTimeoutMs: stored.sessionTimeoutMs,
         rebalanceTimeoutMs: stored.rebalanceTimeoutMs,
-        protocols: [{ name: metadata.protocol ?? '', topics: stored.topics }],
+        protocols: [storedProtocol(metadata.protocol ?? '', stored)],
         assignment: stored.assignment,
         awaitingJoin: null,
         awaitingSync: null,
@@ -772,6 +772,7 @@ export class GroupCoordinator {
       rebalanceTimeoutMs: m.rebalanceTimeoutMs,
       sessionTimeoutMs: m.sessionTimeoutMs,
       topics: group.protocolName === null ? [] : [...protocolTopics(m, group.protocolName)],
+      ...subscriptionRest(m, group.protocolName),
       assignment: [...(assignments?.get(m.memberId) ?? m.assignment)],
     }));
     return {
@@ -958,6 +959,28 @@ function joinGroupMember(m: Member, protocol: string): JoinGroupMember {
 /** "orders-0" ⇒ "orders" (topic names may contain dashes; the partition is the last part). */
 function topicOf(tp: string): string {
   return tp.slice(0, tp.lastIndexOf('-'));
+}
+
+/** The subscription beyond its topics (owned partitions, generation, user data), when the member sent any. */
+function subscriptionRest(member: Member, protocol: string | null): Pick<StoredMember, 'ownedPartitions' | 'generationId' | 'userData'> {
+  const p = protocol === null ? undefined : member.protocols.find((candidate) => candidate.name === protocol);
+  if (p === undefined) return {};
+  return {
+    ...(p.ownedPartitions !== undefined ? { ownedPartitions: [...p.ownedPartitions] } : {}),
+    ...(p.generationId !== undefined ? { generationId: p.generationId } : {}),
+    ...(p.userData !== undefined ? { userData: p.userData } : {}),
+  };
+}
+
+/** A loaded member's one protocol, its subscription as it was stored. */
+function storedProtocol(name: string, stored: StoredMember): GroupProtocol {
+  return {
+    name,
+    topics: stored.topics,
+    ...(stored.ownedPartitions !== undefined ? { ownedPartitions: stored.ownedPartitions } : {}),
+    ...(stored.generationId !== undefined ? { generationId: stored.generationId } : {}),
+    ...(stored.userData !== undefined ? { userData: stored.userData } : {}),
+  };
 }
 
 function protocolTopics(member: Member, protocol: string): readonly string[] {

@@ -15,6 +15,7 @@
  * `x`, and a record that is neither kind is an invariant failure.
  */
 import { assert } from '../../sim/assert';
+import type { StickyUserData } from './assignors';
 
 export interface OffsetCommitKey {
   readonly type: 'offset';
@@ -44,6 +45,15 @@ export interface StoredMember {
   readonly sessionTimeoutMs: number;
   /** The subscription of the group's protocol (topics). */
   readonly topics: readonly string[];
+  /**
+   * The rest of that protocol's subscription (ConsumerProtocolSubscription v1+):
+   * owned partitions, generation, and the assignor's user data. Kafka stores
+   * the subscription bytes whole, so a member that rejoins a new coordinator
+   * with the same metadata does not look changed.
+   */
+  readonly ownedPartitions?: readonly { readonly topic: string; readonly partition: number }[];
+  readonly generationId?: number;
+  readonly userData?: StickyUserData | null;
   readonly assignment: readonly { readonly topic: string; readonly partition: number }[];
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rangeAssign } from '../../../src/broker/group/assignors';
 import { GroupCoordinator, type JoinGroupResult, type SyncGroupResult } from '../../../src/broker/group/GroupCoordinator';
+import type { GroupMetadataValue } from '../../../src/broker/group/offsetsTopicRecords';
 import { Simulation } from '../../../src/sim/Simulation';
 
 const SUBSCRIPTION = [{ name: 'range', topics: ['orders'] }];
@@ -154,5 +155,63 @@ describe('group coordinator: the classic rebalance protocol', () => {
     }
     expect(expired).toEqual([`removing member ${other.idB} on heartbeat expiration`]);
     expect(idA).not.toBe(idB);
+  });
+});
+
+describe('group coordinator: group metadata stored and loaded', () => {
+  it("a member's whole subscription (owned partitions, generation) is stored, so rejoining a new coordinator unchanged does not rebalance", () => {
+    const sim = new Simulation({ seed: 'failover' });
+    const stored: GroupMetadataValue[] = [];
+    const store = {
+      storeGroup: (_g: string, value: GroupMetadataValue, done: (e: null) => void) => {
+        stored.push(JSON.parse(JSON.stringify(value)) as GroupMetadataValue);
+        done(null);
+      },
+      storeOffsets: (_g: string, _o: unknown, done: (e: null) => void) => done(null),
+      storeTombstones: () => {},
+    };
+    const first = new GroupCoordinator({ kernel: sim, rng: sim.rng.fork('uuid'), store });
+    const request = (memberId: string, clientId: string, owned: { topic: string; partition: number }[], generationId: number) => ({
+      groupId: 'g',
+      memberId,
+      clientId,
+      clientHost: '/10.0.0.1',
+      sessionTimeoutMs: 45_000,
+      rebalanceTimeoutMs: 300_000,
+      protocols: [{ name: 'cooperative-sticky', topics: ['orders'], ownedPartitions: owned, generationId }],
+    });
+    const joined = new Map<string, JoinGroupResult>();
+    const join = (c: GroupCoordinator, memberId: string, clientId: string, owned: { topic: string; partition: number }[] = [], generationId = -1) =>
+      c.joinGroup(request(memberId, clientId, owned, generationId), (r) => joined.set(clientId, r));
+    join(first, '', 'c1');
+    join(first, '', 'c2');
+    const [id1, id2] = [joined.get('c1')!.memberId, joined.get('c2')!.memberId];
+    join(first, id1, 'c1');
+    join(first, id2, 'c2');
+    sim.advance(6_000);
+    const generation = joined.get('c1')!.generationId;
+    const assignment = new Map([
+      [id1, [{ topic: 'orders', partition: 0 }]],
+      [id2, [{ topic: 'orders', partition: 1 }]],
+    ]);
+    first.syncGroup({ groupId: 'g', memberId: id1, generationId: generation, assignments: joined.get('c1')!.leaderId === id1 ? assignment : undefined }, () => {});
+    first.syncGroup({ groupId: 'g', memberId: id2, generationId: generation, assignments: joined.get('c2')!.leaderId === id2 ? assignment : undefined }, () => {});
+    expect(first.describe('g').state).toBe('Stable');
+    const follower = joined.get('c1')!.leaderId === id1 ? { id: id2, client: 'c2', owned: assignment.get(id2)! } : { id: id1, client: 'c1', owned: assignment.get(id1)! };
+    // The member's next JoinGroup would carry what it owns and its generation; the stored metadata must say the same.
+    const last = stored[stored.length - 1]!;
+    expect(last.members.find((m) => m.memberId === follower.id)).toMatchObject({ ownedPartitions: [], generationId: -1 });
+
+    // The coordinator moves: a new one loads what was stored.
+    const second = new GroupCoordinator({ kernel: sim, rng: sim.rng.fork('uuid-2'), store });
+    second.loadGroup('g', last, new Map());
+    expect(second.describe('g').state).toBe('Stable');
+    // The follower rejoins with exactly the subscription it joined with: Stable, no rebalance.
+    join(second, follower.id, follower.client, [], -1);
+    expect(second.describe('g').state).toBe('Stable');
+    expect(joined.get(follower.client)!.generationId).toBe(generation);
+    // With another subscription (it now owns a partition), it is a change: a rebalance.
+    join(second, follower.id, follower.client, follower.owned, generation);
+    expect(second.describe('g').state).toBe('PreparingRebalance');
   });
 });
