@@ -194,9 +194,14 @@ describe('step robustness regressions: bad input gets a sentence, never a stack 
     const result = run(`  - redis-server: { config: { dbfilename: '' } }
   - redis: SET k v
   - expect: { that: redisRunning redis, equals: true }
+  - redis: SAVE
 `);
     expect(result.failure).toBeNull();
     expect(result.passed).toBe(true);
+    // rdbSave's rename(tmpfile, "") fails with ENOENT; joined to dir it would have named the directory (EISDIR).
+    expect(result.narration.map((line) => line.text)).toContainEqual(
+      expect.stringMatching(/Error moving temp DB file temp-\d+\.rdb on the final destination {2}\(in server root dir \/var\/lib\/redis\): No such file or directory$/),
+    );
   });
 
   it('redis-server with a save rate of 0 and redis-populate with values beyond what the simulator holds as strings', () => {

@@ -111,7 +111,8 @@ export class RdbSnapshots {
       type: 'rdb',
       image: (usedMemBytes) => rdbImage(server, { aofBase: false, usedMemBytes }),
       tempPath: (pid) => joinPath(dir, `temp-${pid}.rdb`),
-      finalPath: () => joinPath(dir, dbfilename),
+      // dbfilename "": rename(tmp, "") fails with ENOENT (ForkedChild), it does not name the directory.
+      finalPath: () => (dbfilename === '' ? '' : joinPath(dir, dbfilename)),
       fsyncDir: dir,
     });
     if (!result.ok) {

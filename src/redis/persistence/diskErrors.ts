@@ -4,7 +4,7 @@
  * device"), and a helper that turns what the simulated disk throws into an
  * errno.
  */
-import { DiskError, type DiskErrorCode } from '../../sim/SimDisk';
+import { DiskError, type DiskErrorCode, type SimDisk } from '../../sim/SimDisk';
 
 export type Errno = DiskErrorCode | 'ENOMEM';
 
@@ -27,6 +27,16 @@ export function strerror(errno: Errno): string {
 export function errnoOf(error: unknown): Errno {
   if (error instanceof DiskError) return error.code;
   throw error;
+}
+
+/**
+ * rename(2) as Redis calls it, with the target relative to `dir` (Redis
+ * chdir()s there): an empty name (dbfilename "") is ENOENT, as rename(tmp, "")
+ * is, where joining it to the directory would name the directory itself.
+ */
+export function renameInto(disk: SimDisk, from: string, dir: string, name: string): void {
+  if (name === '') throw new DiskError('ENOENT', 'rename', name);
+  disk.rename(from, joinPath(dir, name));
 }
 
 /** Join Redis's `dir` and a file name the way makePath does. */
