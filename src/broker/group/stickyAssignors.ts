@@ -12,13 +12,12 @@
  *     owned partitions sorted by partition number, then topic, the first ones
  *     kept), then the rest go round-robin, partitions sorted by topic and
  *     number, to the members below quota sorted by member id.
- *   - Otherwise Kafka runs its general algorithm (a balancing search with
- *     partition-movement bookkeeping). faultline does NOT model it: it keeps
- *     every member's valid owned partitions and places the others one by one
- *     (the partitions with the fewest possible consumers first) on the least
- *     loaded subscribed member — Kafka's first placement step, without its
- *     reassignment loop. A fresh assignment agrees with Kafka's; after
- *     changes the result is valid and sticky but may be less balanced.
+ *   - Otherwise the general algorithm runs, as Kafka's
+ *     GeneralAssignmentBuilder does (stickyGeneralAssignment.ts): keep the
+ *     valid owned partitions, deal the rest to the least-loaded subscribed
+ *     member (partitions with the fewest potential consumers first), then
+ *     move partitions until Kafka's isBalanced holds, with its partition
+ *     movement bookkeeping and its preference for older owners.
  *   - Several steps iterate a Java HashMap keyed by member id, so ties (which
  *     member keeps maxQuota partitions) are decided by String.hashCode
  *     buckets; `javaHashMapOrder` reproduces that order.
@@ -27,6 +26,10 @@
  *     current owner, and is handed out in the follow-up rebalance.
  */
 import { assert } from '../../sim/assert';
+import { javaHashMapOrder } from './javaHashOrder';
+import { generalAssign } from './stickyGeneralAssignment';
+
+export { javaHashMapOrder, javaStringHash } from './javaHashOrder';
 
 export interface StickyTopicPartition {
   readonly topic: string;
@@ -54,34 +57,6 @@ const DEFAULT_GENERATION = -1;
 
 const name = (tp: StickyTopicPartition): string => `${tp.topic}-${tp.partition}`;
 
-function byTopicThenPartition(a: StickyTopicPartition, b: StickyTopicPartition): number {
-  return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;
-}
-
-/** Java's String.hashCode over UTF-16 code units, as a signed 32-bit int. */
-export function javaStringHash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-  return h;
-}
-
-/**
- * The iteration order of a java.util.HashMap filled by put() with these keys
- * in this order: by bucket ((h ^ h >>> 16) & (capacity - 1), capacity the
- * power of two ≥ 16 that holds them at load factor 0.75), then insertion order
- * within a bucket (resizes keep it). Treeified buckets (8+ colliding keys)
- * are not modelled.
- */
-export function javaHashMapOrder(keys: readonly string[]): string[] {
-  let capacity = 16;
-  while (keys.length > capacity * 0.75) capacity *= 2;
-  const bucket = (k: string): number => {
-    const h = javaStringHash(k);
-    return (h ^ (h >>> 16)) & (capacity - 1);
-  };
-  return keys.map((k, i) => ({ k, i, b: bucket(k) })).sort((x, y) => x.b - y.b || x.i - y.i).map((e) => e.k);
-}
-
 /**
  * AbstractStickyAssignor.assignPartitions. `members` in the order of the
  * leader's JoinGroup response (the insertion order of Kafka's subscription map).
@@ -90,13 +65,16 @@ export function stickyAssign(partitionsPerTopic: ReadonlyMap<string, number>, me
   if (members.length === 0) return { assignment: new Map(), partitionsTransferringOwnership: new Map(), constrained: true };
   const order = javaHashMapOrder(members.map((m) => m.memberId));
   const byId = new Map(members.map((m) => [m.memberId, m]));
-  const { owned, multiplyClaimed, allEqual } = ownedPartitionsOf(partitionsPerTopic, order.map((id) => byId.get(id)!));
+  const ordered = order.map((id) => byId.get(id)!);
+  const { owned, multiplyClaimed, allEqual, maxGeneration } = ownedPartitionsOf(partitionsPerTopic, ordered);
   if (allEqual) {
     const transferring = new Map<string, string>();
     const assignment = constrainedAssign(partitionsPerTopic, order, owned, multiplyClaimed, transferring);
     return { assignment, partitionsTransferringOwnership: transferring, constrained: true };
   }
-  return { assignment: generalAssignApproximation(partitionsPerTopic, order.map((id) => byId.get(id)!), owned), partitionsTransferringOwnership: null, constrained: false };
+  // Kafka leaves partitionsTransferringOwnership null here; CooperativeStickyAssignor computes it afterwards.
+  const assignment = generalAssign({ partitionsPerTopic, members: ordered, owned, maxGeneration });
+  return { assignment, partitionsTransferringOwnership: null, constrained: false };
 }
 
 /**
@@ -107,11 +85,12 @@ export function stickyAssign(partitionsPerTopic: ReadonlyMap<string, number>, me
 function ownedPartitionsOf(
   partitionsPerTopic: ReadonlyMap<string, number>,
   ordered: readonly StickyMember[],
-): { owned: Map<string, StickyTopicPartition[]>; multiplyClaimed: Set<string>; allEqual: boolean } {
+): { owned: Map<string, StickyTopicPartition[]>; multiplyClaimed: Set<string>; allEqual: boolean; maxGeneration: number } {
   const owned = new Map<string, StickyTopicPartition[]>();
   const multiplyClaimed = new Set<string>();
   const ownerOf = new Map<string, StickyMember>();
   let allEqual = true;
+  let maxGeneration = DEFAULT_GENERATION;
   let first: ReadonlySet<string> | null = null;
   for (const member of ordered) {
     const topics = new Set(member.topics);
@@ -120,6 +99,7 @@ function ownedPartitionsOf(
     const mine: StickyTopicPartition[] = [];
     owned.set(member.memberId, mine);
     const generation = member.generation ?? DEFAULT_GENERATION;
+    maxGeneration = Math.max(maxGeneration, generation);
     for (const tp of member.ownedPartitions) {
       if (!partitionsPerTopic.has(tp.topic)) continue;
       const other = ownerOf.get(name(tp));
@@ -142,7 +122,7 @@ function ownedPartitionsOf(
       }
     }
   }
-  return { owned, multiplyClaimed, allEqual };
+  return { owned, multiplyClaimed, allEqual, maxGeneration };
 }
 
 function removeFrom(list: StickyTopicPartition[], tp: StickyTopicPartition): void {
@@ -240,47 +220,6 @@ function constrainedAssign(
     for (const consumer of underMin) {
       assert(assignment.get(consumer)!.length === minQuota, () => `sticky assignor: Consumer: [${consumer}] doesn't reach minQuota partitions, and no more partitions to be assigned`);
     }
-  }
-  return assignment;
-}
-
-/**
- * The general case, approximated (see the module comment): valid owned
- * partitions stay; each other partition, those with the fewest potential
- * consumers first (Kafka's PartitionComparator: consumers of its topic, then
- * topic, then partition), goes to the subscribed member with the fewest
- * partitions, ties by member id (Kafka's SubscriptionComparator).
- */
-function generalAssignApproximation(
-  partitionsPerTopic: ReadonlyMap<string, number>,
-  ordered: readonly StickyMember[],
-  owned: ReadonlyMap<string, StickyTopicPartition[]>,
-): Map<string, StickyTopicPartition[]> {
-  const assignment = new Map<string, StickyTopicPartition[]>();
-  const taken = new Set<string>();
-  for (const member of ordered) {
-    const keep = owned.get(member.memberId)!.filter((tp) => member.topics.includes(tp.topic) && tp.partition < partitionsPerTopic.get(tp.topic)!);
-    assignment.set(member.memberId, [...keep]);
-    for (const tp of keep) taken.add(name(tp));
-  }
-  const consumersOf = (topic: string): string[] => ordered.filter((m) => m.topics.includes(topic)).map((m) => m.memberId);
-  const partitions: StickyTopicPartition[] = [];
-  for (const [topic, count] of partitionsPerTopic) for (let p = 0; p < count; p++) partitions.push({ topic, partition: p });
-  const potential = new Map([...partitionsPerTopic.keys()].map((t) => [t, consumersOf(t).length]));
-  partitions.sort((a, b) => potential.get(a.topic)! - potential.get(b.topic)! || byTopicThenPartition(a, b));
-  for (const tp of partitions) {
-    if (taken.has(name(tp))) continue;
-    let best: string | null = null;
-    for (const consumer of consumersOf(tp.topic)) {
-      if (best === null) best = consumer;
-      else {
-        const d = assignment.get(consumer)!.length - assignment.get(best)!.length;
-        if (d < 0 || (d === 0 && consumer < best)) best = consumer;
-      }
-    }
-    if (best === null) continue;
-    assignment.get(best)!.push(tp);
-    taken.add(name(tp));
   }
   return assignment;
 }
