@@ -39,6 +39,7 @@ import rebalanceOnPartitionAdd from './rebalanceOnPartitionAdd';
 import latestResetMissesNewPartitionData from './latestResetMissesNewPartitionData';
 import zombieConsumerDuplicatesDespiteMultiExec from './zombieConsumerDuplicatesDespiteMultiExec';
 import cooperativeRebalanceKeepsPartitions from './cooperativeRebalanceKeepsPartitions';
+import committedOffsetsExpireWhileGroupIsDown from './committedOffsetsExpireWhileGroupIsDown';
 
 export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   // Offsets kept in Redis: the stream job and its delivery semantics.
@@ -54,6 +55,7 @@ export const BUILTIN_SCENARIOS: readonly ScenarioSpec[] = [
   latestResetMissesNewPartitionData,
   zombieConsumerDuplicatesDespiteMultiExec,
   cooperativeRebalanceKeepsPartitions,
+  committedOffsetsExpireWhileGroupIsDown,
   // Kafka storage: segments, indexes, retention, offsets.
   retentionDeletesUnderStoredOffset,
   partitionsAddedWhileOffsetsStored,
