@@ -215,6 +215,17 @@ export class RedisConfig {
     return BY_NAME.has(asciiLower(name));
   }
 
+  /**
+   * What config.c answers when redis.conf sets a modelled `name` to `value`
+   * (the error text after "Reading the configuration file"), or null when the
+   * value is valid.
+   */
+  static problem(name: string, value: string): string | null {
+    const def = BY_NAME.get(asciiLower(name));
+    assert(def !== undefined, () => `unknown config ${name}`);
+    return new RedisConfig().setOne(def, value);
+  }
+
   // ---- CONFIG GET -------------------------------------------------------------
 
   /**
