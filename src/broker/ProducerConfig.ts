@@ -409,3 +409,19 @@ export function retryBackoffMs(config: Pick<ProducerConfig, 'retryBackoffMs' | '
   const randomFactor = 0.8 + 0.4 * rng.double(); // nextDouble(1 - 0.2, 1 + 0.2)
   return Math.min(Math.trunc(randomFactor * term), maxInterval);
 }
+
+/**
+ * How a producer.properties line is taken (see scenarios/configFiles.ts):
+ * a modelled key whose value parses, a real producer key faultline ignores,
+ * or ProducerConfig's error for an unknown key or a bad value.
+ */
+export function producerConfigFileKey(key: string, value: string): 'modelled' | 'ignored' | { readonly error: string } {
+  if (UNMODELLED_KEYS.has(key) || UNMODELLED_PREFIXES.some((p) => key.startsWith(p))) return 'ignored';
+  try {
+    parseProducerConfig({ [key]: value });
+    return 'modelled';
+  } catch (error) {
+    if (error instanceof KafkaConfigError) return { error: error.message };
+    throw error;
+  }
+}

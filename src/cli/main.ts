@@ -37,9 +37,22 @@ function loadScenario(nameOrFile: string): ValidatedScenario {
   if (builtin !== undefined) return validateScenario(builtin);
   if (/\.ya?ml$/i.test(nameOrFile) || nameOrFile.includes('/')) {
     if (!existsSync(nameOrFile)) throw new BadInput(`${nameOrFile}: no such file`);
-    return loadScenarioFile(nameOrFile, readFileSync(nameOrFile, 'utf8'));
+    const directory = dirname(resolve(nameOrFile));
+    return loadScenarioFile(nameOrFile, readFileSync(nameOrFile, 'utf8'), (path) => readConfigFile(resolve(directory, path)));
   }
   throw new BadInput(`unknown scenario '${nameOrFile}'; built-in scenarios: ${BUILTIN_SCENARIOS.map((s) => s.name).join(', ')} (or give a .yaml file)`);
+}
+
+/** A config file a scenario names (`config-file`), or an Error saying why it cannot be read. */
+function readConfigFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`no such file (${path})`);
+    if (code === 'EISDIR') throw new Error(`is a directory (${path})`);
+    throw new Error(`${(error as Error).message}`);
+  }
 }
 
 function parseSeed(value: string): string {

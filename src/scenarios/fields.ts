@@ -8,6 +8,7 @@
  * says what was expected and, for choices, lists the valid ones.
  */
 import { didYouMean } from '../sim/didYouMean';
+import { isLoadedConfigFile } from './configFiles';
 import { parseDuration, parseInstant } from './duration';
 
 export type FieldType =
@@ -21,6 +22,8 @@ export type FieldType =
   | 'instant'
   /** A map of config keys to scalars (Kafka or Redis config). */
   | 'config'
+  /** A config file's path relative to the scenario file, read and parsed by the loader (configFiles.ts). */
+  | 'config-file'
   | 'string-list'
   | 'integer-list'
   /** Any scalar (string, number, boolean or null): compared values. */
@@ -121,6 +124,11 @@ function checkField(name: string, spec: FieldSpec, given: unknown): unknown {
         out[k] = v;
       }
       return out;
+    }
+    case 'config-file': {
+      if (isLoadedConfigFile(given)) return given;
+      if (typeof given === 'string') return new Invalid(`'${name}' names a file, which only a scenario file run by 'faultline run' can read; ${show(given)} was not read`);
+      return fail('the path of a config file, relative to the scenario file');
     }
     case 'string-list': {
       const list = Array.isArray(given) ? given : [given];

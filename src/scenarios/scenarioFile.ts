@@ -19,6 +19,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { didYouMean } from '../sim/didYouMean';
+import { CONFIG_FILE_STEPS, loadConfigFile, type ConfigFileReader } from './configFiles';
 import { ScenarioError, ScenarioErrors } from './ScenarioError';
 import type { ScenarioSpec } from './Scenario';
 import type { StepSpec } from './Step';
@@ -27,7 +28,17 @@ import { validateScenario, type ValidatedScenario } from './validate';
 
 const TOP_LEVEL = ['name', 'title', 'teaches', 'fix', 'seed', 'start', 'steps'] as const;
 
-export function loadScenarioFile(path: string, text: string): ValidatedScenario {
+/** A reader for scenarios that name no config file: every read fails. */
+const NO_FILES: ConfigFileReader = () => {
+  throw new Error('this scenario was loaded without access to files');
+};
+
+/**
+ * `readConfigFile` reads the files steps name in `config-file` (paths
+ * relative to the scenario file); the CLI passes one that reads the disk,
+ * tests an in-memory map.
+ */
+export function loadScenarioFile(path: string, text: string, readConfigFile: ConfigFileReader = NO_FILES): ValidatedScenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined): string => {
@@ -144,6 +155,24 @@ export function loadScenarioFile(path: string, text: string): ValidatedScenario 
       return null;
     }
     stepLocations.push({ step: kindWhere, fields });
+    const format = CONFIG_FILE_STEPS.get(kind);
+    if (format !== undefined && typeof args['config-file'] === 'string') {
+      const file = args['config-file'];
+      const fileWhere = fields.get('config-file') ?? kindWhere;
+      let content: string;
+      try {
+        content = readConfigFile(file);
+      } catch (error) {
+        errors.push(new ScenarioError(`cannot read config file '${file}': ${(error as Error).message}`, fileWhere));
+        return null;
+      }
+      const loaded = loadConfigFile(format, file, content);
+      if (loaded instanceof ScenarioError) {
+        errors.push(loaded);
+        return null;
+      }
+      args['config-file'] = loaded;
+    }
     return { kind, args, location: kindWhere };
   }
 }

@@ -3,7 +3,7 @@
  * real files.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,5 +90,33 @@ describe('faultline CLI', () => {
     expect(stderr).toContain(
       `${file}:5:5: InvalidReplicationFactorException: Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.`,
     );
+  });
+  it('run: config-file reads a redis.conf beside the scenario, narrates the ignored keys, and a bad or missing file exits 2 with file:line', () => {
+    const incident = join(dir, 'incident');
+    mkdirSync(join(incident, 'prod'), { recursive: true });
+    writeFileSync(join(incident, 'prod', 'redis.conf'), '# production\nbind 0.0.0.0\nport 6379\nappendonly yes\nappendfsync always\nsave ""\n');
+    const scenario = join(incident, 'incident.yaml');
+    writeFileSync(
+      scenario,
+      'name: incident\ntitle: t\nteaches: p\nsteps:\n' +
+        '  - redis-server: { host: cache, config-file: prod/redis.conf }\n' +
+        "  - expect: { that: redisInfo cache aof_enabled, equals: 1 }\n",
+    );
+    // Run from elsewhere: the path is relative to the scenario file, not the working directory.
+    const ok = faultline('run', scenario);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('prod/redis.conf: not modelled, ignored: bind, port');
+
+    writeFileSync(join(incident, 'prod', 'redis.conf'), '# production\nappendonly yes\nappendfsinc always\n');
+    const bad = faultline('run', scenario);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("error: prod/redis.conf:3: Bad directive or wrong number of arguments (did you mean 'appendfsync'?)");
+    expect(bad.stdout).toBe('');
+
+    writeFileSync(scenario, readFileSync(scenario, 'utf8').replace('prod/redis.conf', 'prod/missing.conf'));
+    const missing = faultline('run', scenario);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`error: ${scenario}:5:34: cannot read config file 'prod/missing.conf': no such file`);
   });
 });

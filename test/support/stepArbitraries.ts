@@ -321,6 +321,12 @@ function byType(spec: FieldSpec): Arb {
       return instant;
     case 'config':
       return fc.constant({});
+    case 'config-file':
+      // As the loader hands it over: the file's modelled settings (none here) and the keys it ignores.
+      return fc.constantFrom(
+        { kind: 'loaded-config-file', path: 'prod.conf', config: {}, ignored: [] },
+        { kind: 'loaded-config-file', path: 'prod.conf', config: {}, ignored: ['bind', 'maxmemory'] },
+      );
     case 'string-list':
       return fc.array(fc.constantFrom('a', 'events'), { minLength: 1, maxLength: 2 });
     case 'integer-list':

@@ -284,3 +284,20 @@ function unknownKey(key: string): KafkaConfigError {
   );
 }
 
+
+/**
+ * How a consumer.properties line is taken (see scenarios/configFiles.ts):
+ * a modelled key whose value parses, a real consumer key faultline ignores,
+ * or ConsumerConfig's error for an unknown key or a bad value. The value is
+ * checked in a configuration with a group, as the file's others may give one.
+ */
+export function consumerConfigFileKey(key: string, value: string): 'modelled' | 'ignored' | { readonly error: string } {
+  if (UNMODELLED_KEYS.has(key) || UNMODELLED_PREFIXES.some((p) => key.startsWith(p))) return 'ignored';
+  try {
+    parseConsumerConfig({ 'group.id': 'config-file', [key]: value });
+    return 'modelled';
+  } catch (error) {
+    if (error instanceof KafkaConfigError) return { error: error.message };
+    throw error;
+  }
+}

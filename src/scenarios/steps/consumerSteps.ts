@@ -28,6 +28,7 @@ import { consumerApps, consumerNamed } from '../consumerApps';
 import '../consumerNarration';
 import '../consumerProbes';
 import { formatDuration } from '../duration';
+import { fromFile, ignoredNotice, mergedConfig, withConfigFile, type LoadedConfigFile } from '../configFiles';
 import type { ConfigValue } from '../fields';
 import { parseTopicPartition } from '../probes';
 import { defineStep } from '../Step';
@@ -103,6 +104,7 @@ interface ConsumerAppArgs {
   group: string;
   topics: string[];
   config?: Record<string, ConfigValue>;
+  'config-file'?: LoadedConfigFile;
   commit?: CommitMode;
   processing?: ProcessingMode;
   'processing-time'?: number;
@@ -115,7 +117,7 @@ interface ConsumerAppArgs {
 const sinksByWorld = new WeakMap<World, Map<string, DeliverySink>>();
 
 function appConfig(a: ConsumerAppArgs): Record<string, unknown> {
-  return { 'client.id': a.name, ...(a.config ?? {}), 'group.id': a.group };
+  return { 'client.id': a.name, ...(mergedConfig(a['config-file'], a.config) ?? {}), 'group.id': a.group };
 }
 
 export const consumerAppStep = defineStep<ConsumerAppArgs>({
@@ -126,6 +128,7 @@ export const consumerAppStep = defineStep<ConsumerAppArgs>({
     group: { type: 'string', required: true, description: 'group.id' },
     topics: { type: 'string-list', required: true, description: 'topics it subscribes to' },
     config: { type: 'config', description: 'consumer configs with Kafka key names (auto.offset.reset, max.poll.records, ...)' },
+    'config-file': { type: 'config-file', description: "a consumer.properties, relative to the scenario file; 'config' entries override its settings, and 'group' its group.id" },
     commit: { type: 'string', choices: COMMIT_MODES, description: 'how it commits (default auto: enable.auto.commit)' },
     processing: { type: 'string', choices: PROCESSING_MODES, description: 'in-loop: process before the next poll (default); hand-off: queue records to a worker and poll again' },
     'processing-time': { type: 'duration', description: 'time to process one record (default 10ms)' },
@@ -145,8 +148,11 @@ export const consumerAppStep = defineStep<ConsumerAppArgs>({
   describe: (a) =>
     `Start consumer application ${a.name} in group ${a.group} reading ${a.topics.join(', ')}: commit ${a.commit ?? 'auto'}, ${a.processing ?? 'in-loop'} processing of ${formatDuration(a['processing-time'] ?? 10)} per record` +
     (a.redis !== undefined ? `, results in Redis '${a.redis}'` : '') +
+    (a['config-file'] ? `, configs${fromFile(a['config-file'])}` : '') +
     (a.config ? `, ${formatConfig(a.config)}` : ''),
   run: (world, a) => {
+    const notice = ignoredNotice(a['config-file']);
+    if (notice !== null) world.say('detail', notice);
     const apps = consumerApps(world);
     if (apps.has(a.name)) throw new StepFailure(`a consumer application named '${a.name}' already exists (use consumer-restart)`);
     for (const topic of a.topics) if (world.kafka.topic(topic) === undefined) throw new StepFailure(`topic '${topic}' does not exist`);
@@ -194,6 +200,7 @@ export const consumerAppStep = defineStep<ConsumerAppArgs>({
 interface ConsumerArgs {
   name: string;
   config?: Record<string, ConfigValue>;
+  'config-file'?: LoadedConfigFile;
   subscribe?: string[];
   assign?: string[];
 }
@@ -205,10 +212,12 @@ export const consumerStep = defineStep<ConsumerArgs>({
   fields: {
     name: { type: 'string', required: true, description: 'its client.id and network endpoint' },
     config: { type: 'config', description: 'consumer configs with Kafka key names (group.id, auto.offset.reset, ...)' },
+    'config-file': { type: 'config-file', description: "a consumer.properties, relative to the scenario file; 'config' entries override its settings" },
     subscribe: { type: 'string-list', description: 'topics to subscribe to' },
     assign: { type: 'string-list', description: "partitions to assign, e.g. ['events-0']" },
   },
-  check: (a) => {
+  check: (given) => {
+    const a = withConfigFile(given);
     const problems = checkConfig({ 'client.id': a.name, ...(a.config ?? {}) });
     // Steps find a consumer by its name, and its name is its client.id.
     const clientId = a.config?.['client.id'];
@@ -222,9 +231,12 @@ export const consumerStep = defineStep<ConsumerArgs>({
     return problems;
   },
   describe: (a) =>
-    `Create consumer ${a.name}${a.config ? ` with ${formatConfig(a.config)}` : ''}` +
+    `Create consumer ${a.name}${fromFile(a['config-file'])}${a.config ? ` with ${formatConfig(a.config)}` : ''}` +
     (a.subscribe ? `, subscribed to ${a.subscribe.join(', ')}` : a.assign ? `, assigned ${a.assign.join(', ')}` : ''),
-  run: (world, a) => {
+  run: (world, given) => {
+    const a = withConfigFile(given);
+    const notice = ignoredNotice(a['config-file']);
+    if (notice !== null) world.say('detail', notice);
     requireClientIdFree(world, a.name);
     const consumer = world.kafka.createConsumer({ 'client.id': a.name, ...(a.config ?? {}) });
     call(() => {

@@ -17,6 +17,7 @@ import { KafkaConfigError } from '../../broker/kafkaConfigError';
 import { parseProducerConfig } from '../../broker/ProducerConfig';
 import type { TraceValue } from '../../sim/Trace';
 import { formatDuration } from '../duration';
+import { fromFile, ignoredNotice, withConfigFile, type LoadedConfigFile } from '../configFiles';
 import type { ConfigValue } from '../fields';
 import { defineStep } from '../Step';
 import type { World } from '../World';
@@ -29,16 +30,18 @@ function producerConfigInput(name: string, config: Record<string, ConfigValue> |
   return { 'client.id': name, ...(config ?? {}) };
 }
 
-export const producerStep = defineStep<{ name: string; config?: Record<string, ConfigValue>; version?: '3.9' | '4.0' }>({
+export const producerStep = defineStep<{ name: string; config?: Record<string, ConfigValue>; 'config-file'?: LoadedConfigFile; version?: '3.9' | '4.0' }>({
   kind: 'producer',
   summary: "create a producer client with Kafka's producer configs (acks, retries, linger.ms, enable.idempotence, ...); its name is its client.id",
   shorthand: 'name',
   fields: {
     name: { type: 'string', required: true, description: 'the producer name (its client.id and network endpoint)' },
     config: { type: 'config', description: 'producer configs with Kafka key names' },
+    'config-file': { type: 'config-file', description: "a producer.properties, relative to the scenario file; 'config' entries override its settings" },
     version: { type: 'string', choices: ['3.9', '4.0'], description: 'client version whose defaults apply (default 4.0)' },
   },
-  check: (a) => {
+  check: (given) => {
+    const a = withConfigFile(given);
     const clientId = a.config?.['client.id'];
     // Steps find a producer by its name, and its name is its client.id.
     if (clientId !== undefined && String(clientId) !== a.name) {
@@ -54,8 +57,11 @@ export const producerStep = defineStep<{ name: string; config?: Record<string, C
       throw error;
     }
   },
-  describe: (a) => `Create producer ${a.name}${a.config ? ` with ${formatConfig(a.config)}` : ''}`,
-  run: (world, a) => {
+  describe: (a) => `Create producer ${a.name}${fromFile(a['config-file'])}${a.config ? ` with ${formatConfig(a.config)}` : ''}`,
+  run: (world, given) => {
+    const a = withConfigFile(given);
+    const notice = ignoredNotice(a['config-file']);
+    if (notice !== null) world.say('detail', notice);
     if (world.kafka.producer(a.name) !== undefined) throw new StepFailure(`a producer named '${a.name}' already exists`);
     const taken = clientIdTaken(world, a.name, 'producer');
     if (taken !== null) throw new StepFailure(taken);

@@ -27,6 +27,7 @@ import { InvariantError } from '../../sim/assert';
 import { didYouMean } from '../../sim/didYouMean';
 import type { TraceValue } from '../../sim/Trace';
 import { formatDuration } from '../duration';
+import { ignoredNotice, mergedConfig, type LoadedConfigFile } from '../configFiles';
 import type { ConfigValue } from '../fields';
 import '../redisNarration';
 import '../redisProbes';
@@ -165,6 +166,7 @@ function showCommand(command: readonly string[]): string {
 interface ServerArgs {
   host?: string;
   config?: Record<string, ConfigValue>;
+  'config-file'?: LoadedConfigFile;
   'disk-capacity'?: string;
   'fsync-latency'?: number;
   'torn-writes'?: number;
@@ -204,6 +206,7 @@ export const redisServerStep = defineStep<ServerArgs>({
   fields: {
     host: HOST_FIELD,
     config: { type: 'config', description: 'redis.conf settings, e.g. appendonly, appendfsync, save, dir' },
+    'config-file': { type: 'config-file', description: "a redis.conf, relative to the scenario file; 'config' entries override its settings" },
     'disk-capacity': { type: 'string', description: 'disk size (e.g. 1gb): writes beyond it fail with ENOSPC' },
     'fsync-latency': { type: 'duration', description: 'how long an fsync takes (a slow disk)' },
     'torn-writes': { type: 'number', min: 0, max: 1, description: 'chance that a power loss leaves part of an unsynced tail' },
@@ -213,7 +216,7 @@ export const redisServerStep = defineStep<ServerArgs>({
     as: AS_FIELD,
   },
   check: (a) => [
-    ...configProblems(a.config),
+    ...configProblems(mergedConfig(a['config-file'], a.config)),
     ...bytesProblem('disk-capacity', a['disk-capacity']),
     ...bytesProblem('memory', a.memory),
     ...bytesProblem('save-rate', a['save-rate']),
@@ -224,13 +227,17 @@ export const redisServerStep = defineStep<ServerArgs>({
     if (a['disk-capacity'] !== undefined) extras.push(`a ${a['disk-capacity']} disk`);
     if (a['fsync-latency'] !== undefined) extras.push(`fsync taking ${formatDuration(a['fsync-latency'])}`);
     if (a.memory !== undefined) extras.push(`${a.memory} of RAM`);
-    return `Start redis-server on ${a.host ?? DEFAULT_HOST} with ${describeConfig(a.config)}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
+    const file = a['config-file'];
+    const settings = file === undefined ? describeConfig(a.config) : `${file.path}${a.config ? ` and ${describeConfig(a.config)}` : ''}`;
+    return `Start redis-server on ${a.host ?? DEFAULT_HOST} with ${settings}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
   },
   run: (world, a) => {
     const name = a.host ?? DEFAULT_HOST;
     if (world.redisHosts.has(name)) throw new StepFailure(`Redis host '${name}' already exists; use redis-restart to start it again`);
+    const notice = ignoredNotice(a['config-file']);
+    if (notice !== null) world.say('detail', notice);
     const host = world.addRedisHost(name, {
-      config: configInput(a.config),
+      config: configInput(mergedConfig(a['config-file'], a.config)),
       disk: {
         capacityBytes: a['disk-capacity'] !== undefined ? parseBytes(a['disk-capacity'])! : undefined,
         fsyncLatencyMs: a['fsync-latency'],
