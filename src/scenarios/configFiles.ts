@@ -13,6 +13,7 @@
  * A key the real system does not know is an error at `file:line`, as is a
  * bad value of a modelled one.
  */
+import { brokerConfigFileKey } from '../broker/brokerConfigNames';
 import { consumerConfigFileKey } from '../broker/consumer/ConsumerConfig';
 import { parseJavaProperties, PropertiesSyntaxError, type PropertiesEntry } from '../broker/javaProperties';
 import { producerConfigFileKey } from '../broker/ProducerConfig';
@@ -20,10 +21,11 @@ import { parseRedisConf } from '../redis/redisConfFile';
 import type { ConfigValue } from './fields';
 import { ScenarioError } from './ScenarioError';
 
-export type ConfigFileFormat = 'producer.properties' | 'consumer.properties' | 'redis.conf';
+export type ConfigFileFormat = 'server.properties' | 'producer.properties' | 'consumer.properties' | 'redis.conf';
 
 /** The steps that take a `config-file`, and what file each reads. */
 export const CONFIG_FILE_STEPS: ReadonlyMap<string, ConfigFileFormat> = new Map<string, ConfigFileFormat>([
+  ['kafka-cluster', 'server.properties'],
   ['producer', 'producer.properties'],
   ['consumer', 'consumer.properties'],
   ['consumer-app', 'consumer.properties'],
@@ -58,6 +60,7 @@ export function isLoadedConfigFile(value: unknown): value is LoadedConfigFile {
 export type PropertiesKeyCheck = (key: string, value: string) => 'modelled' | 'ignored' | { readonly error: string };
 
 const PROPERTIES_CHECKS: Readonly<Record<Exclude<ConfigFileFormat, 'redis.conf'>, PropertiesKeyCheck>> = {
+  'server.properties': brokerConfigFileKey,
   'producer.properties': producerConfigFileKey,
   'consumer.properties': consumerConfigFileKey,
 };

@@ -91,14 +91,16 @@ describe('faultline CLI', () => {
       `${file}:5:5: InvalidReplicationFactorException: Unable to replicate the partition 3 time(s): The target replication factor of 3 cannot be reached because only 1 broker(s) are registered.`,
     );
   });
-  it('run: config-file reads a redis.conf beside the scenario, narrates the ignored keys, and a bad or missing file exits 2 with file:line', () => {
+  it('run: config-file reads a redis.conf and a server.properties beside the scenario, narrates the ignored keys, and a bad or missing file exits 2 with file:line', () => {
     const incident = join(dir, 'incident');
     mkdirSync(join(incident, 'prod'), { recursive: true });
     writeFileSync(join(incident, 'prod', 'redis.conf'), '# production\nbind 0.0.0.0\nport 6379\nappendonly yes\nappendfsync always\nsave ""\n');
+    writeFileSync(join(incident, 'server.properties'), 'process.roles=broker,controller\nlog.dirs=/var/lib/kafka\nlog.retention.check.interval.ms=1000\n');
     const scenario = join(incident, 'incident.yaml');
     writeFileSync(
       scenario,
       'name: incident\ntitle: t\nteaches: p\nsteps:\n' +
+        '  - kafka-cluster: { config-file: server.properties }\n' +
         '  - redis-server: { host: cache, config-file: prod/redis.conf }\n' +
         "  - expect: { that: redisInfo cache aof_enabled, equals: 1 }\n",
     );
@@ -107,6 +109,7 @@ describe('faultline CLI', () => {
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('prod/redis.conf: not modelled, ignored: bind, port');
+    expect(ok.stdout).toContain('server.properties: not modelled, ignored: process.roles, log.dirs');
 
     writeFileSync(join(incident, 'prod', 'redis.conf'), '# production\nappendonly yes\nappendfsinc always\n');
     const bad = faultline('run', scenario);
@@ -117,6 +120,6 @@ describe('faultline CLI', () => {
     writeFileSync(scenario, readFileSync(scenario, 'utf8').replace('prod/redis.conf', 'prod/missing.conf'));
     const missing = faultline('run', scenario);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain(`error: ${scenario}:5:34: cannot read config file 'prod/missing.conf': no such file`);
+    expect(missing.stderr).toContain(`error: ${scenario}:6:34: cannot read config file 'prod/missing.conf': no such file`);
   });
 });

@@ -136,3 +136,41 @@ describe('config files: producer.properties and consumer.properties', () => {
     expect(result.narration.some((l) => l.text.includes('max.poll.records=7'))).toBe(true);
   });
 });
+
+describe('config files: server.properties', () => {
+  const SERVER = `# KRaft broker
+process.roles=broker,controller
+node.id=1
+listeners=PLAINTEXT://:9092,CONTROLLER://:9093
+log.dirs=/var/lib/kafka/data
+num.partitions=3
+log.retention.hours=1
+log.retention.check.interval.ms=300000
+min.insync.replicas = 2
+listener.name.internal.ssl.keystore.location=/etc/kafka/ks.jks
+`;
+
+  it('kafka-cluster takes the modelled broker settings as numbers, inline config over them, and narrates the rest as ignored', () => {
+    const loaded = loadScenarioFile(
+      's.yaml',
+      scenario('  - kafka-cluster: { brokers: 3, config-file: server.properties, config: { log.retention.check.interval.ms: 1000 } }\n'),
+      reader({ 'server.properties': SERVER }),
+    );
+    const result = runScenario(loaded);
+    expect(result.failure).toBeNull();
+    expect(result.world.kafka.settings).toMatchObject({ 'log.retention.hours': 1, 'log.retention.check.interval.ms': 1000, 'min.insync.replicas': 2 });
+    expect(result.narration.map((l) => l.text)).toContain(
+      'server.properties: not modelled, ignored: process.roles, node.id, listeners, log.dirs, num.partitions, listener.name.internal.ssl.keystore.location',
+    );
+  });
+
+  it('a key Kafka does not know is an error at its line with the suggestion; so is a bad value', () => {
+    const misspelt = SERVER.replace('log.retention.hours=1', 'log.retention.hour=1');
+    expect(errorsOf(scenario('  - kafka-cluster: { config-file: server.properties }\n'), { 'server.properties': misspelt })).toEqual([
+      "server.properties:7: Unknown broker config 'log.retention.hour'. Did you mean 'log.retention.hours'?",
+    ]);
+    const errors = errorsOf(scenario('  - kafka-cluster: { config-file: server.properties }\n'), { 'server.properties': SERVER.replace('min.insync.replicas = 2', 'min.insync.replicas = two') });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^server\.properties:9: Invalid value two for configuration min\.insync\.replicas/);
+  });
+});

@@ -11,6 +11,7 @@ import type { RecordInput } from '../../broker/recordBatch';
 import type { TraceValue } from '../../sim/Trace';
 import { consumerApps } from '../consumerApps';
 import { formatDuration, formatInstant } from '../duration';
+import { fromFile, ignoredNotice, mergedConfig, type LoadedConfigFile } from '../configFiles';
 import type { ConfigValue } from '../fields';
 import { ScenarioError } from '../ScenarioError';
 import { defineStep } from '../Step';
@@ -64,12 +65,13 @@ const AS_FIELD = { type: 'string', description: 'save the result under this name
 
 // ---- cluster and topics ---------------------------------------------------------
 
-export const kafkaClusterStep = defineStep<{ brokers?: number; config?: Record<string, ConfigValue>; version?: BrokerVersion; 'follower-truncation'?: FollowerTruncation }>({
+export const kafkaClusterStep = defineStep<{ brokers?: number; config?: Record<string, ConfigValue>; 'config-file'?: LoadedConfigFile; version?: BrokerVersion; 'follower-truncation'?: FollowerTruncation }>({
   kind: 'kafka-cluster',
   summary: 'start a Kafka cluster with N brokers and server.properties settings',
   fields: {
     brokers: { type: 'integer', min: 1, max: 50, description: 'number of brokers (ids 1..N)' },
     config: { type: 'config', description: 'broker settings, e.g. log.retention.check.interval.ms' },
+    'config-file': { type: 'config-file', description: "a server.properties, relative to the scenario file; 'config' entries override its settings" },
     version: { type: 'string', choices: BROKER_VERSIONS, description: "the brokers' version (default 4.0; before 3.7 the high watermark ignores min.insync.replicas)" },
     'follower-truncation': {
       type: 'string',
@@ -79,7 +81,7 @@ export const kafkaClusterStep = defineStep<{ brokers?: number; config?: Record<s
   },
   check: (a) => {
     try {
-      parseBrokerSettings(a.config ?? {});
+      parseBrokerSettings(mergedConfig(a['config-file'], a.config) ?? {});
       return [];
     } catch (error) {
       if (error instanceof KafkaConfigError) return [error.message];
@@ -87,8 +89,12 @@ export const kafkaClusterStep = defineStep<{ brokers?: number; config?: Record<s
     }
   },
   describe: (a) =>
-    `Start a Kafka cluster of ${a.brokers ?? 1} broker(s)${a.version ? ` (Kafka ${a.version})` : ''}${a['follower-truncation'] ? ` with ${a['follower-truncation']} truncation` : ''}${a.config ? ` with ${formatConfig(a.config)}` : ''}`,
+    `Start a Kafka cluster of ${a.brokers ?? 1} broker(s)${a.version ? ` (Kafka ${a.version})` : ''}${a['follower-truncation'] ? ` with ${a['follower-truncation']} truncation` : ''}${fromFile(a['config-file'])}${a.config ? ` with ${formatConfig(a.config)}` : ''}`,
   run: (world, a) => {
+    const notice = ignoredNotice(a['config-file']);
+    if (notice !== null) world.say('detail', notice);
+    // Values from a file are text ("168"); KafkaCluster parses them as Kafka's ConfigDef does.
+    const settings = (mergedConfig(a['config-file'], a.config) ?? {}) as BrokerLogSettings;
     const ids = Array.from({ length: a.brokers ?? 1 }, (_, i) => i + 1);
     const replication = { version: a.version, followerTruncation: a['follower-truncation'] };
     if (world.hasKafka) {
@@ -100,9 +106,9 @@ export const kafkaClusterStep = defineStep<{ brokers?: number; config?: Record<s
         world.say('detail', `consumer application ${name} stops with it`);
       }
       world.kafka.halt();
-      world.startAnotherKafka(ids, (a.config ?? {}) as BrokerLogSettings, replication);
+      world.startAnotherKafka(ids, settings, replication);
     } else {
-      world.configureKafka(ids, (a.config ?? {}) as BrokerLogSettings, replication);
+      world.configureKafka(ids, settings, replication);
     }
     void world.kafka;
   },
