@@ -16,6 +16,11 @@
  *
  * Every problem is reported with file:line:column and, for choices, the valid
  * ones; a file with any problem runs nothing.
+ *
+ * A step's `config-file` (server.properties, redis.conf, ...) is read here,
+ * through the reader the caller passes, and handed to the step parsed
+ * (configFiles.ts); a file that cannot be read or has an error is reported
+ * like any other problem.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { didYouMean } from '../sim/didYouMean';
