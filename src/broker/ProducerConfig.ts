@@ -416,6 +416,8 @@ export function retryBackoffMs(config: Pick<ProducerConfig, 'retryBackoffMs' | '
  * or ProducerConfig's error for an unknown key or a bad value.
  */
 export function producerConfigFileKey(key: string, value: string): 'modelled' | 'ignored' | { readonly error: string } {
+  // A scenario names a client by its step's name (its client.id and network endpoint): a file's client.id is set aside.
+  if (key === 'client.id') return 'ignored';
   if (UNMODELLED_KEYS.has(key) || UNMODELLED_PREFIXES.some((p) => key.startsWith(p))) return 'ignored';
   try {
     parseProducerConfig({ [key]: value });

@@ -109,7 +109,11 @@ export function mergedConfig(
 /** The line a step narrates about the file's keys it ignores, or null when there are none. */
 export function ignoredNotice(file: LoadedConfigFile | undefined): string | null {
   if (file === undefined || file.ignored.length === 0) return null;
-  return `${file.path}: not modelled, ignored: ${file.ignored.join(', ')}`;
+  const unmodelled = file.ignored.filter((key) => key !== 'client.id');
+  const parts: string[] = [];
+  if (unmodelled.length > 0) parts.push(`not modelled, ignored: ${unmodelled.join(', ')}`);
+  if (unmodelled.length < file.ignored.length) parts.push("its client.id is set aside (the step's name is the client's id)");
+  return `${file.path}: ${parts.join('; ')}`;
 }
 
 /** A step's arguments with the file's settings under its inline `config` (what check and run use). */

@@ -110,6 +110,18 @@ describe('config files: producer.properties and consumer.properties', () => {
     expect(result.narration.map((l) => l.text)).toContain('producer.properties: not modelled, ignored: bootstrap.servers, compression.type, key.serializer');
   });
 
+  it("a file's client.id is set aside: the step's name is the client's id", () => {
+    const loaded = loadScenarioFile(
+      's.yaml',
+      scenario('  - kafka-cluster: { brokers: 1 }\n  - producer: { name: app, config-file: producer.properties }\n'),
+      reader({ 'producer.properties': 'client.id=orders-service-7\nacks=all\n' }),
+    );
+    const result = runScenario(loaded);
+    expect(result.failure).toBeNull();
+    expect(result.world.kafka.producer('app')).toBeDefined();
+    expect(result.narration.map((l) => l.text)).toContain("producer.properties: its client.id is set aside (the step's name is the client's id)");
+  });
+
   it('an unknown producer key is an error at its line, with the suggestion', () => {
     const errors = errorsOf(scenario('  - producer: { name: app, config-file: p.properties }\n'), { 'p.properties': '# c\nacks=all\nlinger.msec=5\n' });
     expect(errors).toHaveLength(1);

@@ -292,6 +292,8 @@ function unknownKey(key: string): KafkaConfigError {
  * checked in a configuration with a group, as the file's others may give one.
  */
 export function consumerConfigFileKey(key: string, value: string): 'modelled' | 'ignored' | { readonly error: string } {
+  // A scenario names a client by its step's name (its client.id and network endpoint): a file's client.id is set aside.
+  if (key === 'client.id') return 'ignored';
   if (UNMODELLED_KEYS.has(key) || UNMODELLED_PREFIXES.some((p) => key.startsWith(p))) return 'ignored';
   try {
     parseConsumerConfig({ 'group.id': 'config-file', [key]: value });
