@@ -41,7 +41,7 @@ import { ClusterNetwork } from './ClusterNetwork';
 import { ClusterPartition } from './ClusterPartition';
 import { Controller } from './Controller';
 import { KafkaAdminError, kafkaError, type KafkaError } from './errors';
-import { topicLogConfig, type LogConfig, type TopicConfigOverrides } from './LogConfig';
+import { TOPIC_CONFIG_BROKER_SYNONYMS, topicLogConfig, type LogConfig, type TopicConfigOverrides } from './LogConfig';
 import type { Partition } from './Partition';
 import { KafkaProducer } from './producer/KafkaProducer';
 import { KafkaConsumer } from './consumer/KafkaConsumer';
@@ -267,9 +267,18 @@ export class KafkaCluster {
   /** `kafka-topics.sh --describe --topic NAME`, line for line. */
   describeTopic(name: string): string {
     const topic = this.requireTopic(name);
-    const configs = Object.entries(topic.overrides)
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(',');
+    // The tool prints every config whose source is not DEFAULT_CONFIG: the topic's overrides, and
+    // a config whose main broker synonym is set in server.properties (STATIC_BROKER_CONFIG; the
+    // quickstart's "segment.bytes=1073741824"). Only the main synonym counts: ConfigHelper drops
+    // the others (log.retention.hours does not make retention.ms STATIC). With several, Kafka's
+    // order comes from a Scala hash map in ConfigHelper; here overrides come first, as given.
+    const entries = Object.entries(topic.overrides).map(([k, v]) => `${k}=${String(v)}`);
+    const settings = this.settings as Readonly<Record<string, unknown>>;
+    for (const [topicKey, brokerKey] of Object.entries(TOPIC_CONFIG_BROKER_SYNONYMS)) {
+      if (topicKey in topic.overrides || settings[brokerKey] === undefined) continue;
+      entries.push(`${topicKey}=${String(settings[brokerKey])}`);
+    }
+    const configs = entries.join(',');
     const lines = [
       `Topic: ${topic.name}\tTopicId: ${topic.topicId}\tPartitionCount: ${topic.partitions.length}\tReplicationFactor: ${topic.replicationFactor}\tConfigs: ${configs}`,
     ];

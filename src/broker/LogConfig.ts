@@ -109,6 +109,23 @@ export function brokerDefaultLogConfig(settings: BrokerLogSettings = {}): LogCon
 
 export type TopicConfigOverrides = Partial<LogConfig>;
 
+/** Each topic config's main broker synonym (ServerTopicConfigSynonyms.TOPIC_CONFIG_SYNONYMS). */
+export const TOPIC_CONFIG_BROKER_SYNONYMS: Readonly<Record<keyof LogConfig, string>> = {
+  'segment.bytes': 'log.segment.bytes',
+  'segment.ms': 'log.roll.ms',
+  'segment.index.bytes': 'log.index.size.max.bytes',
+  'index.interval.bytes': 'log.index.interval.bytes',
+  'retention.ms': 'log.retention.ms',
+  'retention.bytes': 'log.retention.bytes',
+  'file.delete.delay.ms': 'log.segment.delete.delay.ms',
+  'max.message.bytes': 'message.max.bytes',
+  'flush.messages': 'log.flush.interval.messages',
+  'flush.ms': 'log.flush.interval.ms',
+  'min.insync.replicas': 'min.insync.replicas',
+  'unclean.leader.election.enable': 'unclean.leader.election.enable',
+  'cleanup.policy': 'log.cleanup.policy',
+};
+
 export const TOPIC_CONFIG_KEYS = Object.keys(DEFAULT_LOG_CONFIG) as (keyof LogConfig)[];
 
 /** Each topic config's ConfigDef type in Kafka's LogConfig (TopicConfig names). */

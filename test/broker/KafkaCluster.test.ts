@@ -69,4 +69,13 @@ describe('admin: kafka-topics --describe', () => {
     const old = clusterFixture({ brokers: 1, replication: { version: '3.7' } }).cluster.describeTopic('t').split('\n');
     expect(old[1]).toMatch(/^\tTopic: t\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1$/);
   });
+
+  it("Configs also lists a topic config whose main broker synonym server.properties sets (the quickstart's segment.bytes), not one set through another synonym", () => {
+    const { cluster } = clusterFixture({ brokers: 1, brokerSettings: { 'log.segment.bytes': 1_073_741_824, 'log.retention.hours': 168, 'min.insync.replicas': 1 } });
+    // log.retention.hours is a synonym of retention.ms but not its main one (log.retention.ms): ConfigHelper reports it as DEFAULT_CONFIG.
+    const configs = cluster.describeTopic('t').split('\n')[0]!.split('\tConfigs: ')[1]!;
+    expect(configs.split(',').sort()).toEqual(['min.insync.replicas=1', 'segment.bytes=1073741824']);
+    const overridden = clusterFixture({ brokers: 1, brokerSettings: { 'log.segment.bytes': 1_073_741_824 }, topicConfig: { 'segment.bytes': 1_048_576 } });
+    expect(overridden.cluster.describeTopic('t').split('\n')[0]).toMatch(/\tConfigs: segment\.bytes=1048576$/);
+  });
 });
