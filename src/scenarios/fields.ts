@@ -38,6 +38,8 @@ export interface FieldSpec {
   readonly choices?: readonly string[];
   readonly min?: number;
   readonly max?: number;
+  /** Why `max` is there when it is faultline's bound rather than Kafka's or Redis's (said in the error). */
+  readonly maxReason?: string;
   readonly description: string;
 }
 
@@ -99,7 +101,7 @@ function checkField(name: string, spec: FieldSpec, given: unknown): unknown {
       if (typeof given !== 'number' || !Number.isFinite(given)) return fail(spec.type === 'integer' ? 'an integer' : 'a number');
       if (spec.type === 'integer' && !Number.isInteger(given)) return fail('an integer');
       if (spec.min !== undefined && given < spec.min) return fail(`at least ${spec.min}`);
-      if (spec.max !== undefined && given > spec.max) return fail(`at most ${spec.max}`);
+      if (spec.max !== undefined && given > spec.max) return fail(`at most ${spec.max}${spec.maxReason !== undefined ? ` (${spec.maxReason})` : ''}`);
       return given;
     }
     case 'boolean':

@@ -209,7 +209,7 @@ describe('step robustness regressions: bad input gets a sentence, never a stack 
   - redis-populate: { count: 1, size: 536870912 }
 `)).toEqual([
       "s.yaml:6:5: 'save-rate' must be more than 0 bytes per second (a save that writes nothing never ends)",
-      "s.yaml:7:33: 'size' must be at most 67108864, got 536870912",
+      "s.yaml:7:33: 'size' must be at most 67108864 (faultline's bound, not Redis's: values are held in memory), got 536870912",
     ]);
   });
 
@@ -218,8 +218,8 @@ describe('step robustness regressions: bad input gets a sentence, never a stack 
   - add-partitions: { topic: events, partitions: 20000 }
   - redis-populate: { count: 10000000, size: 1000 }
 `)).toEqual([
-      "s.yaml:6:35: 'partitions' must be at most 10000, got 1000000",
-      "s.yaml:7:38: 'partitions' must be at most 10000, got 20000",
+      "s.yaml:6:35: 'partitions' must be at most 10000 (faultline's bound, not Kafka's: every partition's replicas are simulated in memory), got 1000000",
+      "s.yaml:7:38: 'partitions' must be at most 10000 (faultline's bound, not Kafka's: every partition's replicas are simulated in memory), got 20000",
       "s.yaml:8:5: 'count' times 'size' must be at most 1 GiB (10000000 keys of 1000 bytes): the simulator holds every value in memory",
     ]);
   });

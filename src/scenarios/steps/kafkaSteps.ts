@@ -61,6 +61,7 @@ function partitionsOf(world: World, topic: string, partition: number | undefined
 const TOPIC_FIELD = { type: 'string', required: true, description: 'topic name' } as const;
 /** Every partition is a real log on each of its replicas: beyond this a scenario exhausts the simulator's memory. */
 const MAX_PARTITIONS = 10_000;
+const MAX_PARTITIONS_REASON = "faultline's bound, not Kafka's: every partition's replicas are simulated in memory";
 const AS_FIELD = { type: 'string', description: 'save the result under this name for expectations' } as const;
 
 // ---- cluster and topics ---------------------------------------------------------
@@ -120,7 +121,7 @@ export const createTopicStep = defineStep<{ name: string; partitions?: number; '
   shorthand: 'name',
   fields: {
     name: { type: 'string', required: true, description: 'topic name' },
-    partitions: { type: 'integer', min: 1, max: MAX_PARTITIONS, description: `number of partitions (default 1, at most ${MAX_PARTITIONS})` },
+    partitions: { type: 'integer', min: 1, max: MAX_PARTITIONS, maxReason: MAX_PARTITIONS_REASON, description: `number of partitions (default 1, at most ${MAX_PARTITIONS})` },
     'replication-factor': { type: 'integer', min: 1, description: 'replicas per partition (default 1)' },
     config: { type: 'config', description: 'topic configs, e.g. retention.ms, segment.bytes' },
     as: AS_FIELD,
@@ -145,7 +146,7 @@ export const addPartitionsStep = defineStep<{ topic: string; partitions: number;
   summary: 'kafka-topics --alter --partitions N: grow a topic to N partitions',
   fields: {
     topic: TOPIC_FIELD,
-    partitions: { type: 'integer', required: true, min: 1, max: MAX_PARTITIONS, description: `the new total number of partitions (at most ${MAX_PARTITIONS})` },
+    partitions: { type: 'integer', required: true, min: 1, max: MAX_PARTITIONS, maxReason: MAX_PARTITIONS_REASON, description: `the new total number of partitions (at most ${MAX_PARTITIONS})` },
     as: AS_FIELD,
   },
   describe: (a) => `Grow topic ${a.topic} to ${a.partitions} partitions`,

@@ -476,7 +476,7 @@ export const redisPopulateStep = defineStep<{ host?: string; count: number; pref
     prefix: { type: 'string', description: "key prefix (default 'key')" },
     // Values are real strings here (V8 caps one near 512 MiB, Redis's proto-max-bulk-len):
     // 64 MiB per key is as far as a scenario can go without exhausting the simulator.
-    size: { type: 'integer', min: 0, max: 64 * 1024 * 1024, description: 'value size in bytes (at most 64 MiB)' },
+    size: { type: 'integer', min: 0, max: 64 * 1024 * 1024, maxReason: "faultline's bound, not Redis's: values are held in memory", description: 'value size in bytes (at most 64 MiB)' },
   },
   check: (a) =>
     a.count * Math.max(a.size ?? 0, 16) > MAX_POPULATE_BYTES
