@@ -30,6 +30,7 @@ export const CONFIG_FILE_STEPS: ReadonlyMap<string, ConfigFileFormat> = new Map<
   ['consumer', 'consumer.properties'],
   ['consumer-app', 'consumer.properties'],
   ['redis-server', 'redis.conf'],
+  ['redis-restart', 'redis.conf'],
 ]);
 
 /** A config file as the loader hands it to a step. */

@@ -60,6 +60,18 @@ describe('config files: redis.conf', () => {
     expect(result.narration.some((l) => l.kind === 'step' && l.text.includes('with prod/redis.conf'))).toBe(true);
   });
 
+  it('redis-restart takes a fixed redis.conf: this and later starts run with its settings', () => {
+    const loaded = loadScenarioFile(
+      's.yaml',
+      scenario("  - redis-server: { host: cache, config: { appendonly: 'yes', appendfsync: 'no' } }\n  - redis-crash: cache\n  - redis-restart: { host: cache, config-file: fixed/redis.conf }\n"),
+      reader({ 'fixed/redis.conf': 'appendonly yes\nappendfsync always\nport 6380\n' }),
+    );
+    const result = runScenario(loaded);
+    expect(result.failure).toBeNull();
+    expect(result.world.redisHosts.get('cache')!.server!.config.get('appendfsync')).toBe('always');
+    expect(result.narration.map((l) => l.text)).toContain('fixed/redis.conf: not modelled, ignored: port');
+  });
+
   it('inline config entries override the file', () => {
     const loaded = loadScenarioFile(
       's.yaml',

@@ -256,18 +256,29 @@ export const redisServerStep = defineStep<ServerArgs>({
   },
 });
 
-export const redisRestartStep = defineStep<{ host?: string; config?: Record<string, ConfigValue>; as?: string }>({
+export const redisRestartStep = defineStep<{ host?: string; config?: Record<string, ConfigValue>; 'config-file'?: LoadedConfigFile; as?: string }>({
   kind: 'redis-restart',
   summary: 'start redis-server again on a host whose server stopped (crash, power loss, SHUTDOWN), optionally with changed settings',
   shorthand: 'host',
-  fields: { host: HOST_FIELD, config: { type: 'config', description: 'settings to change for this and later starts' }, as: AS_FIELD },
-  check: (a) => configProblems(a.config),
-  describe: (a) => `Start redis-server on ${a.host ?? DEFAULT_HOST} again${a.config ? ` with ${describeConfig(a.config)}` : ''}: it loads what the disk holds`,
+  fields: {
+    host: HOST_FIELD,
+    config: { type: 'config', description: 'settings to change for this and later starts' },
+    'config-file': { type: 'config-file', description: "a redis.conf whose settings this and later starts take (a fixed production file); 'config' entries override it" },
+    as: AS_FIELD,
+  },
+  check: (a) => configProblems(mergedConfig(a['config-file'], a.config)),
+  describe: (a) => {
+    const file = a['config-file'];
+    const settings = file === undefined ? (a.config ? describeConfig(a.config) : null) : `${file.path}${a.config ? ` and ${describeConfig(a.config)}` : ''}`;
+    return `Start redis-server on ${a.host ?? DEFAULT_HOST} again${settings !== null ? ` with ${settings}` : ''}: it loads what the disk holds`;
+  },
   run: (world, a) => {
     const host = hostOf(world, a.host);
     if (host.isRunning) throw new StepFailure(`redis-server on ${host.name} is still running (crash it, cut the power or SHUTDOWN first)`);
+    const notice = ignoredNotice(a['config-file']);
+    if (notice !== null) world.say('detail', notice);
     const since = world.nowMs;
-    const result = host.restart(configInput(a.config));
+    const result = host.restart(configInput(mergedConfig(a['config-file'], a.config)));
     host.takeBlockedMs();
     startOutcome(world, host, result, since, a.as);
   },
