@@ -36,7 +36,7 @@ import { assert } from '../sim/assert';
 import type { Rng } from '../sim/Rng';
 import { KafkaConfigError } from './kafkaConfigError';
 import type { PartitionerKind } from './partitioner';
-import { nearestName } from '../sim/didYouMean';
+import { clientConfigFileKey, unknownClientConfigKey, type ClientConfigKeys } from './clientConfigKeys';
 
 export type ProducerClientVersion = '3.9' | '4.0';
 
@@ -378,15 +378,10 @@ function jsType(value: unknown): string {
   return typeof value === 'object' ? 'object' : typeof value;
 }
 
+const KEYS: ClientConfigKeys = { client: 'producer', modelled: [...DEFINITIONS.keys()], unmodelled: UNMODELLED_KEYS, unmodelledPrefixes: UNMODELLED_PREFIXES };
+
 function unknownKey(key: string): KafkaConfigError {
-  const known = [...DEFINITIONS.keys(), ...UNMODELLED_KEYS];
-  const nearest = nearestName(key, known);
-  const hint = nearest !== undefined ? ` Did you mean '${nearest}'?` : '';
-  return new KafkaConfigError(
-    `Unknown producer configuration '${key}'.${hint} Kafka would only log that it was supplied but not used; faultline refuses it. ` +
-      `Modelled keys: ${[...DEFINITIONS.keys()].join(', ')}.`,
-    key,
-  );
+  return unknownClientConfigKey(KEYS, key);
 }
 
 
@@ -416,14 +411,5 @@ export function retryBackoffMs(config: Pick<ProducerConfig, 'retryBackoffMs' | '
  * or ProducerConfig's error for an unknown key or a bad value.
  */
 export function producerConfigFileKey(key: string, value: string): 'modelled' | 'ignored' | { readonly error: string } {
-  // A scenario names a client by its step's name (its client.id and network endpoint): a file's client.id is set aside.
-  if (key === 'client.id') return 'ignored';
-  if (UNMODELLED_KEYS.has(key) || UNMODELLED_PREFIXES.some((p) => key.startsWith(p))) return 'ignored';
-  try {
-    parseProducerConfig({ [key]: value });
-    return 'modelled';
-  } catch (error) {
-    if (error instanceof KafkaConfigError) return { error: error.message };
-    throw error;
-  }
+  return clientConfigFileKey(KEYS, key, () => parseProducerConfig({ [key]: value }));
 }

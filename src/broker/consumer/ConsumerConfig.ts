@@ -27,7 +27,7 @@
  */
 import { KafkaConfigError } from '../kafkaConfigError';
 import type { AssignorName } from '../group/assignors';
-import { nearestName } from '../../sim/didYouMean';
+import { clientConfigFileKey, unknownClientConfigKey, type ClientConfigKeys } from '../clientConfigKeys';
 
 export type OffsetResetPolicy = 'latest' | 'earliest' | 'none';
 
@@ -273,15 +273,10 @@ function parseValue(key: string, value: unknown, definition: KeyDefinition): num
   }
 }
 
+const KEYS: ClientConfigKeys = { client: 'consumer', modelled: [...DEFINITIONS.keys()], unmodelled: UNMODELLED_KEYS, unmodelledPrefixes: UNMODELLED_PREFIXES };
+
 function unknownKey(key: string): KafkaConfigError {
-  const known = [...DEFINITIONS.keys(), ...UNMODELLED_KEYS];
-  const nearest = nearestName(key, known);
-  const hint = nearest !== undefined ? ` Did you mean '${nearest}'?` : '';
-  return new KafkaConfigError(
-    `Unknown consumer configuration '${key}'.${hint} Kafka would only log that it was supplied but not used; faultline refuses it. ` +
-      `Modelled keys: ${[...DEFINITIONS.keys()].join(', ')}.`,
-    key,
-  );
+  return unknownClientConfigKey(KEYS, key);
 }
 
 
@@ -292,14 +287,5 @@ function unknownKey(key: string): KafkaConfigError {
  * checked in a configuration with a group, as the file's others may give one.
  */
 export function consumerConfigFileKey(key: string, value: string): 'modelled' | 'ignored' | { readonly error: string } {
-  // A scenario names a client by its step's name (its client.id and network endpoint): a file's client.id is set aside.
-  if (key === 'client.id') return 'ignored';
-  if (UNMODELLED_KEYS.has(key) || UNMODELLED_PREFIXES.some((p) => key.startsWith(p))) return 'ignored';
-  try {
-    parseConsumerConfig({ 'group.id': 'config-file', [key]: value });
-    return 'modelled';
-  } catch (error) {
-    if (error instanceof KafkaConfigError) return { error: error.message };
-    throw error;
-  }
+  return clientConfigFileKey(KEYS, key, () => parseConsumerConfig({ 'group.id': 'config-file', [key]: value }));
 }
