@@ -15,7 +15,7 @@ import type { RedisHost } from '../redis/persistence/RedisHost';
 import type { RedisClient } from '../redis/RedisClient';
 import type { RedisServer } from '../redis/RedisServer';
 import { fromUtf8, toUtf8 } from '../redis/RedisValue';
-import type { Reply } from '../redis/reply';
+import { firstReplyError } from '../redis/reply';
 import { OffsetStoreError, RedisOffsetStore } from './RedisOffsetStore';
 
 export interface DeliverySink {
@@ -85,7 +85,7 @@ export class RedisSink implements DeliverySink {
     if (client === null) return this.down();
     if (ids.length === 0) return null;
     const key = fromUtf8(this.resultsKey);
-    return firstError(client.pipeline(ids.map((id) => ['HINCRBY', key, fromUtf8(id), '1'])));
+    return firstReplyError(client.pipeline(ids.map((id) => ['HINCRBY', key, fromUtf8(id), '1'])));
   }
 
   commitTransaction(ids: readonly string[], group: string, offsets: ReadonlyMap<string, ReadonlyMap<number, number>>): string | null {
@@ -96,7 +96,7 @@ export class RedisSink implements DeliverySink {
     const commands: string[][] = [['MULTI'], ...ids.map((id) => ['HINCRBY', key, fromUtf8(id), '1'])];
     for (const [topic, partitions] of [...offsets].sort((a, b) => (a[0] < b[0] ? -1 : 1))) commands.push(...store.saveCommands(group, topic, partitions));
     commands.push(['EXEC']);
-    return firstError(client.pipeline(commands));
+    return firstReplyError(client.pipeline(commands));
   }
 
   loadOffsets(group: string, topic: string): ReadonlyMap<number, number> | string {
@@ -127,15 +127,3 @@ export class RedisSink implements DeliverySink {
   }
 }
 
-/** The first error in a batch of replies (EXEC's inner errors included). */
-function firstError(replies: readonly Reply[]): string | null {
-  for (const reply of replies) {
-    if (reply.kind === 'error') return reply.message;
-    if (reply.kind === 'nullArray') return 'EXEC aborted';
-    if (reply.kind === 'array') {
-      const inner = firstError(reply.items);
-      if (inner !== null) return inner;
-    }
-  }
-  return null;
-}

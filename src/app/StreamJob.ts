@@ -17,7 +17,7 @@
  */
 import type { RedisClient } from '../redis/RedisClient';
 import { fromUtf8, toUtf8 } from '../redis/RedisValue';
-import type { Reply } from '../redis/reply';
+import { firstReplyError } from '../redis/reply';
 import { correctOffsets, type OutOfRangePolicy, type PartitionDecision } from './offsetCorrection';
 import { OffsetStoreError, RedisOffsetStore } from './RedisOffsetStore';
 
@@ -154,7 +154,7 @@ export class StreamJob {
     const store = new RedisOffsetStore(redis);
     const resultCommands = records.map((r) => ['HINCRBY', fromUtf8(this.options.resultsKey), fromUtf8(r.value), '1']);
     const offsetCommands = store.saveCommands(group, topic, next);
-    const write = (commands: string[][]): string | null => firstError(commands.length === 0 ? [] : redis.pipeline(commands));
+    const write = (commands: string[][]): string | null => firstReplyError(commands.length === 0 ? [] : redis.pipeline(commands));
     if (semantics === 'exactly-once') {
       // One transaction: a crash before it writes nothing, after it everything.
       if (crashAt === 'between-writes') return this.crashed(crashAt, records.length);
@@ -180,18 +180,6 @@ export class StreamJob {
   }
 }
 
-/** The first error in a batch of replies (EXEC's inner errors included). */
-function firstError(replies: readonly Reply[]): string | null {
-  for (const reply of replies) {
-    if (reply.kind === 'error') return reply.message;
-    if (reply.kind === 'nullArray') return 'EXEC aborted';
-    if (reply.kind === 'array') {
-      const inner = firstError(reply.items);
-      if (inner !== null) return inner;
-    }
-  }
-  return null;
-}
 
 export interface DeliveryReport {
   /** Records that should have been processed. */

@@ -128,3 +128,16 @@ export function formatReply(reply: Reply): string {
       return `[${reply.items.map(formatReply).join(', ')}]`;
   }
 }
+
+/** The first error in a batch of replies (EXEC's inner errors included; an aborted EXEC is one), or null. */
+export function firstReplyError(replies: readonly Reply[]): string | null {
+  for (const reply of replies) {
+    if (reply.kind === 'error') return reply.message;
+    if (reply.kind === 'nullArray') return 'EXEC aborted';
+    if (reply.kind === 'array') {
+      const inner = firstReplyError(reply.items);
+      if (inner !== null) return inner;
+    }
+  }
+  return null;
+}
