@@ -52,7 +52,8 @@ import type { GroupMetadataManager } from './group/GroupMetadataManager';
 import { ReplicationCheckers, type CheckerName } from './ReplicationCheckers';
 import { parseProducerConfig, type ProducerClientVersion } from './ProducerConfig';
 import type { LogRecord, RecordInput } from './recordBatch';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type LogAppendInfo, type TopicPartition } from './UnifiedLog';
+import { LATEST_TIMESTAMP, type LogAppendInfo, type TopicPartition } from './UnifiedLog';
+import { fetchOffsetForTimestamp } from './ConsumerReads';
 
 export interface Topic {
   readonly name: string;
@@ -508,21 +509,10 @@ export class KafkaCluster {
   listOffsets(tp: TopicPartition, timestampMs: number): ListOffsetsResponse | KafkaError {
     const leader = this.leaderPartition(tp);
     if ('error' in leader) return leader;
-    const log = leader.log;
-    const lagging =
-      leader.leaderEpochStartOffset > log.highWatermark
-        ? kafkaError(
-            'OFFSET_NOT_AVAILABLE',
-            `Failed to fetch offsets for partition ${leader.name} with leader epoch ${leader.leaderEpoch} as this partition's high watermark (${log.highWatermark}) is lagging behind the start offset from the beginning of this epoch (${leader.leaderEpochStartOffset}).`,
-          )
-        : null;
-    if (timestampMs === LATEST_TIMESTAMP) return lagging ?? { error: null, offset: log.highWatermark, timestampMs: -1 };
-    if (timestampMs === EARLIEST_TIMESTAMP) return { error: null, offset: log.logStartOffset, timestampMs: -1 };
-    // ReplicaManager.fetchOffset: a record at or past the high watermark, or none, is "no offset", or the lag error.
-    const found = log.fetchOffsetByTimestamp(timestampMs);
-    if (found === null || found.offset >= log.highWatermark) return lagging ?? { error: null, offset: -1, timestampMs: -1 };
-    return { error: null, offset: found.offset, timestampMs: found.timestampMs };
+    const found = fetchOffsetForTimestamp(leader, timestampMs);
+    return 'error' in found ? found : { error: null, offset: found.offset, timestampMs: found.timestampMs };
   }
+
 
   /** Watch every consumer fetch (the checkers do). */
   onFetch(observer: FetchObserver): void {
