@@ -20,9 +20,9 @@
  * dump over dump.rdb); a power loss ends it.
  */
 import type { Timer } from '../../sim/Simulation';
-import { DiskError, type FileHandle } from '../../sim/SimDisk';
+import type { FileHandle } from '../../sim/SimDisk';
 import type { CowTracker } from './CowTracker';
-import { errnoOf, strerror, type Errno } from './diskErrors';
+import { errnoOf, renameFile, strerror, type Errno } from './diskErrors';
 import { saveDurationMs } from './hostModel';
 import type { RedisProcessEnv } from './RedisProcessEnv';
 
@@ -173,8 +173,7 @@ export class ForkedChild {
   private finish(): void {
     const disk = this.env.disk;
     try {
-      if (this.spec.finalPath === '') throw new DiskError('ENOENT', 'rename', '');
-      disk.rename(this.spec.tempPath, this.spec.finalPath);
+      renameFile(disk, this.spec.tempPath, this.spec.finalPath);
     } catch (error) {
       this.fail('rename', errnoOf(error), 'rename');
       return;

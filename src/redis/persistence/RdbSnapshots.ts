@@ -13,7 +13,7 @@
  */
 import { err, error, OK, simple, type Reply } from '../reply';
 import type { RedisServer } from '../RedisServer';
-import { joinPath, strerror } from './diskErrors';
+import { joinPath, pathInDir, strerror } from './diskErrors';
 import { SIGUSR1, type ChildExit, type ForkedChild } from './ForkedChild';
 import type { Forker } from './Forker';
 import { rdbSaveSync } from './rdbSaveSync';
@@ -111,8 +111,7 @@ export class RdbSnapshots {
       type: 'rdb',
       image: (usedMemBytes) => rdbImage(server, { aofBase: false, usedMemBytes }),
       tempPath: (pid) => joinPath(dir, `temp-${pid}.rdb`),
-      // dbfilename "": rename(tmp, "") fails with ENOENT (ForkedChild), it does not name the directory.
-      finalPath: () => (dbfilename === '' ? '' : joinPath(dir, dbfilename)),
+      finalPath: () => pathInDir(dir, dbfilename),
       fsyncDir: dir,
     });
     if (!result.ok) {

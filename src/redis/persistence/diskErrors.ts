@@ -30,13 +30,18 @@ export function errnoOf(error: unknown): Errno {
 }
 
 /**
- * rename(2) as Redis calls it, with the target relative to `dir` (Redis
- * chdir()s there): an empty name (dbfilename "") is ENOENT, as rename(tmp, "")
- * is, where joining it to the directory would name the directory itself.
+ * The path of a file Redis names relative to `dir` (it chdir()s there). An
+ * empty name (dbfilename "", which config.c accepts) names no file: the path
+ * is '' rather than the directory itself.
  */
-export function renameInto(disk: SimDisk, from: string, dir: string, name: string): void {
-  if (name === '') throw new DiskError('ENOENT', 'rename', name);
-  disk.rename(from, joinPath(dir, name));
+export function pathInDir(dir: string, name: string): string {
+  return name === '' ? '' : joinPath(dir, name);
+}
+
+/** rename(2): an empty target is ENOENT, as rename(tmp, "") is. */
+export function renameFile(disk: SimDisk, from: string, to: string): void {
+  if (to === '') throw new DiskError('ENOENT', 'rename', to);
+  disk.rename(from, to);
 }
 
 /** Join Redis's `dir` and a file name the way makePath does. */

@@ -21,7 +21,7 @@ import type { RedisServer } from '../RedisServer';
 import type { RedisDb } from '../RedisValue';
 import type { AppendOnlyFile } from './AppendOnlyFile';
 import { persistManifest } from './aofManifestFile';
-import { errnoOf, joinPath, strerror } from './diskErrors';
+import { errnoOf, joinPath, pathInDir, strerror } from './diskErrors';
 import type { RdbSnapshots } from './RdbSnapshots';
 import type { RedisLogLevel } from './RedisLog';
 import type { RedisProcessEnv } from './RedisProcessEnv';
@@ -47,10 +47,9 @@ function limitsOf(server: RedisServer) {
 }
 
 function loadRdb(env: RedisProcessEnv, server: RedisServer, rdb: RdbSnapshots, log: (level: RedisLogLevel, message: string) => void): boolean {
-  const dbfilename = server.config.get('dbfilename');
-  const path = joinPath(server.config.get('dir'), dbfilename);
+  const path = pathInDir(server.config.get('dir'), server.config.get('dbfilename'));
   // rdbLoad: fopen fails with ENOENT (an empty dbfilename names no file either): start empty.
-  if (dbfilename === '' || !env.disk.exists(path)) return true;
+  if (path === '' || !env.disk.exists(path)) return true;
   const decoded = decodeRdb(env.disk.readFile(path), { nowMs: server.nowMs, rdbchecksum: server.config.get('rdbchecksum'), databases: server.databases });
   for (const line of decoded.log) log(line.level, line.message);
   if (!decoded.ok) {

@@ -10,7 +10,7 @@
  * On an error the temp file is unlinked and the old dump.rdb is untouched.
  */
 import type { FileHandle } from '../../sim/SimDisk';
-import { errnoOf, joinPath, renameInto, strerror } from './diskErrors';
+import { errnoOf, joinPath, pathInDir, renameFile, strerror } from './diskErrors';
 import { saveDurationMs } from './hostModel';
 import type { RedisProcessEnv } from './RedisProcessEnv';
 
@@ -53,7 +53,7 @@ export function rdbSaveSync(env: RedisProcessEnv, target: RdbSaveTarget, image: 
     return false;
   }
   try {
-    renameInto(disk, tempPath, target.dir, target.dbfilename);
+    renameFile(disk, tempPath, pathInDir(target.dir, target.dbfilename));
   } catch (error) {
     log(`Error moving temp DB file ${tempName} on the final destination ${target.dbfilename} (in server root dir ${target.dir}): ${strerror(errnoOf(error))}`);
     unlinkQuietly(env, tempPath);
