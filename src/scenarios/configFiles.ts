@@ -23,15 +23,6 @@ import { ScenarioError } from './ScenarioError';
 
 export type ConfigFileFormat = 'server.properties' | 'producer.properties' | 'consumer.properties' | 'redis.conf';
 
-/** The steps that take a `config-file`, and what file each reads. */
-export const CONFIG_FILE_STEPS: ReadonlyMap<string, ConfigFileFormat> = new Map<string, ConfigFileFormat>([
-  ['kafka-cluster', 'server.properties'],
-  ['producer', 'producer.properties'],
-  ['consumer', 'consumer.properties'],
-  ['consumer-app', 'consumer.properties'],
-  ['redis-server', 'redis.conf'],
-  ['redis-restart', 'redis.conf'],
-]);
 
 /** A config file as the loader hands it to a step. */
 export interface LoadedConfigFile {

@@ -8,7 +8,7 @@
  * says what was expected and, for choices, lists the valid ones.
  */
 import { didYouMean } from '../sim/didYouMean';
-import { isLoadedConfigFile } from './configFiles';
+import { isLoadedConfigFile, type ConfigFileFormat } from './configFiles';
 import { parseDuration, parseInstant } from './duration';
 
 export type FieldType =
@@ -40,6 +40,8 @@ export interface FieldSpec {
   readonly max?: number;
   /** Why `max` is there when it is faultline's bound rather than Kafka's or Redis's (said in the error). */
   readonly maxReason?: string;
+  /** A `config-file` field: the file it names (how the loader parses it). */
+  readonly format?: ConfigFileFormat;
   readonly description: string;
 }
 

@@ -24,7 +24,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { didYouMean } from '../sim/didYouMean';
-import { CONFIG_FILE_STEPS, loadConfigFile, type ConfigFileReader } from './configFiles';
+import { loadConfigFile, type ConfigFileReader } from './configFiles';
 import { ScenarioError, ScenarioErrors } from './ScenarioError';
 import type { ScenarioSpec } from './Scenario';
 import type { StepSpec } from './Step';
@@ -160,7 +160,7 @@ export function loadScenarioFile(path: string, text: string, readConfigFile: Con
       return null;
     }
     stepLocations.push({ step: kindWhere, fields });
-    const format = CONFIG_FILE_STEPS.get(kind);
+    const format = definition.fields['config-file']?.format;
     if (format !== undefined && typeof args['config-file'] === 'string') {
       const file = args['config-file'];
       const fileWhere = fields.get('config-file') ?? kindWhere;

@@ -128,7 +128,7 @@ export const consumerAppStep = defineStep<ConsumerAppArgs>({
     group: { type: 'string', required: true, description: 'group.id' },
     topics: { type: 'string-list', required: true, description: 'topics it subscribes to' },
     config: { type: 'config', description: 'consumer configs with Kafka key names (auto.offset.reset, max.poll.records, ...)' },
-    'config-file': { type: 'config-file', description: "a consumer.properties, relative to the scenario file; 'config' entries override its settings, and 'group' its group.id" },
+    'config-file': { type: 'config-file', format: 'consumer.properties', description: "a consumer.properties, relative to the scenario file; 'config' entries override its settings, and 'group' its group.id" },
     commit: { type: 'string', choices: COMMIT_MODES, description: 'how it commits (default auto: enable.auto.commit)' },
     processing: { type: 'string', choices: PROCESSING_MODES, description: 'in-loop: process before the next poll (default); hand-off: queue records to a worker and poll again' },
     'processing-time': { type: 'duration', description: 'time to process one record (default 10ms)' },
@@ -212,7 +212,7 @@ export const consumerStep = defineStep<ConsumerArgs>({
   fields: {
     name: { type: 'string', required: true, description: 'its client.id and network endpoint' },
     config: { type: 'config', description: 'consumer configs with Kafka key names (group.id, auto.offset.reset, ...)' },
-    'config-file': { type: 'config-file', description: "a consumer.properties, relative to the scenario file; 'config' entries override its settings" },
+    'config-file': { type: 'config-file', format: 'consumer.properties', description: "a consumer.properties, relative to the scenario file; 'config' entries override its settings" },
     subscribe: { type: 'string-list', description: 'topics to subscribe to' },
     assign: { type: 'string-list', description: "partitions to assign, e.g. ['events-0']" },
   },

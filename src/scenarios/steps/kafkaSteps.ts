@@ -72,7 +72,7 @@ export const kafkaClusterStep = defineStep<{ brokers?: number; config?: Record<s
   fields: {
     brokers: { type: 'integer', min: 1, max: 50, description: 'number of brokers (ids 1..N)' },
     config: { type: 'config', description: 'broker settings, e.g. log.retention.check.interval.ms' },
-    'config-file': { type: 'config-file', description: "a server.properties, relative to the scenario file; 'config' entries override its settings" },
+    'config-file': { type: 'config-file', format: 'server.properties', description: "a server.properties, relative to the scenario file; 'config' entries override its settings" },
     version: { type: 'string', choices: BROKER_VERSIONS, description: "the brokers' version (default 4.0; before 3.7 the high watermark ignores min.insync.replicas)" },
     'follower-truncation': {
       type: 'string',

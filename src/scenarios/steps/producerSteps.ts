@@ -37,7 +37,7 @@ export const producerStep = defineStep<{ name: string; config?: Record<string, C
   fields: {
     name: { type: 'string', required: true, description: 'the producer name (its client.id and network endpoint)' },
     config: { type: 'config', description: 'producer configs with Kafka key names' },
-    'config-file': { type: 'config-file', description: "a producer.properties, relative to the scenario file; 'config' entries override its settings" },
+    'config-file': { type: 'config-file', format: 'producer.properties', description: "a producer.properties, relative to the scenario file; 'config' entries override its settings" },
     version: { type: 'string', choices: ['3.9', '4.0'], description: 'client version whose defaults apply (default 4.0)' },
   },
   check: (given) => {

@@ -206,7 +206,7 @@ export const redisServerStep = defineStep<ServerArgs>({
   fields: {
     host: HOST_FIELD,
     config: { type: 'config', description: 'redis.conf settings, e.g. appendonly, appendfsync, save, dir' },
-    'config-file': { type: 'config-file', description: "a redis.conf, relative to the scenario file; 'config' entries override its settings" },
+    'config-file': { type: 'config-file', format: 'redis.conf', description: "a redis.conf, relative to the scenario file; 'config' entries override its settings" },
     'disk-capacity': { type: 'string', description: 'disk size (e.g. 1gb): writes beyond it fail with ENOSPC' },
     'fsync-latency': { type: 'duration', description: 'how long an fsync takes (a slow disk)' },
     'torn-writes': { type: 'number', min: 0, max: 1, description: 'chance that a power loss leaves part of an unsynced tail' },
@@ -263,7 +263,7 @@ export const redisRestartStep = defineStep<{ host?: string; config?: Record<stri
   fields: {
     host: HOST_FIELD,
     config: { type: 'config', description: 'settings to change for this and later starts' },
-    'config-file': { type: 'config-file', description: "a redis.conf whose settings this and later starts take (a fixed production file); 'config' entries override it" },
+    'config-file': { type: 'config-file', format: 'redis.conf', description: "a redis.conf whose settings this and later starts take (a fixed production file); 'config' entries override it" },
     as: AS_FIELD,
   },
   check: (a) => configProblems(mergedConfig(a['config-file'], a.config)),
