@@ -22,7 +22,7 @@ export { UnifiedLog, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type TopicPartition }
 export { KafkaProducer } from './broker/producer/KafkaProducer';
 export { KafkaConsumer } from './broker/consumer/KafkaConsumer';
 export { ReplicationCheckers, type Violation } from './broker/ReplicationCheckers';
-export { applyStep, describeStep, runChecked, settle, type ClusterStep } from './broker/faultRunner';
+export { applyFault, applyStep, describeStep, runChecked, settle, type ClusterStep, type FaultStep } from './broker/faultRunner';
 export { murmur2, partitionForKey } from './broker/partitioner';
 export type { KafkaError, KafkaErrorCode } from './broker/errors';
 

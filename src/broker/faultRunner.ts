@@ -50,9 +50,24 @@ export interface Workload {
   sent: number;
 }
 
+/** The steps that are faults (or their repair), which need only the cluster. */
+export type FaultStep = Exclude<ClusterStep, { kind: 'send' } | { kind: 'wait' }>;
+
 /** Apply one step. Faults that do not apply (crashing a stopped broker) do nothing. */
 export function applyStep(workload: Workload, step: ClusterStep): void {
-  const cluster = workload.cluster;
+  switch (step.kind) {
+    case 'send':
+      for (let i = 0; i < step.count; i++) workload.producer.send({ topic: workload.topic, value: `v${workload.sent++}` });
+      return;
+    case 'wait':
+      return;
+    default:
+      applyFault(workload.cluster, step);
+  }
+}
+
+/** Apply a fault or its repair. */
+export function applyFault(cluster: KafkaCluster, step: FaultStep): void {
   switch (step.kind) {
     case 'crash':
       cluster.crash(step.broker);
@@ -68,11 +83,6 @@ export function applyStep(workload: Workload, step: ClusterStep): void {
       return;
     case 'network':
       cluster.applyNetworkFault(step.fault);
-      return;
-    case 'send':
-      for (let i = 0; i < step.count; i++) workload.producer.send({ topic: workload.topic, value: `v${workload.sent++}` });
-      return;
-    case 'wait':
       return;
   }
 }

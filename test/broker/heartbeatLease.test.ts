@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KafkaCluster } from '../../src/broker/KafkaCluster';
-import type { ClusterStep } from '../../src/broker/faultRunner';
+import { applyFault, type ClusterStep } from '../../src/broker/faultRunner';
 import { Simulation } from '../../src/sim/Simulation';
 import type { TraceRecord } from '../../src/sim/Trace';
 
@@ -41,26 +41,8 @@ function fenceTimes(sim: Simulation, broker: number): number[] {
 }
 
 function apply(run: Run, step: ClusterStep): void {
-  const { cluster } = run;
-  switch (step.kind) {
-    case 'crash':
-      cluster.crash(step.broker);
-      return;
-    case 'power-loss':
-      cluster.powerLoss(step.broker);
-      return;
-    case 'start':
-      cluster.start(step.broker);
-      return;
-    case 'shutdown':
-      cluster.shutdown(step.broker);
-      return;
-    case 'network':
-      cluster.applyNetworkFault(step.fault);
-      return;
-    default:
-      throw new Error(`not a fault: ${step.kind}`);
-  }
+  if (step.kind === 'send' || step.kind === 'wait') throw new Error(`not a fault: ${step.kind}`);
+  applyFault(run.cluster, step);
 }
 
 /** Faults that touch a broker's conversation with the controller, then what undoes them. */
