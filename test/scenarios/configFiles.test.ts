@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/scenarios/runScenario';
-import { ScenarioErrors } from '../../src/scenarios/ScenarioError';
 import { loadScenarioFile } from '../../src/scenarios/scenarioFile';
 import { validateScenario } from '../../src/scenarios/validate';
+import { scenarioFileErrors } from '../support/scenarioFileErrors';
 
 const REDIS_CONF = `# production redis.conf
 bind 127.0.0.1 -::1
@@ -33,15 +33,7 @@ function reader(files: Record<string, string>) {
   };
 }
 
-function errorsOf(text: string, files: Record<string, string>): string[] {
-  try {
-    loadScenarioFile('s.yaml', text, reader(files));
-  } catch (error) {
-    if (error instanceof ScenarioErrors) return error.errors.map((e) => e.format());
-    throw error;
-  }
-  return [];
-}
+const errorsOf = (text: string, files: Record<string, string>): string[] => scenarioFileErrors(text, reader(files));
 
 describe('config files: redis.conf', () => {
   it('redis-server takes the modelled settings of a redis.conf and narrates the ignored ones once', () => {

@@ -7,9 +7,9 @@ import { builtinScenario } from '../../src/scenarios/builtin/index';
 import { runScenario } from '../../src/scenarios/runScenario';
 import type { ScenarioSpec } from '../../src/scenarios/Scenario';
 import { loadScenarioFile } from '../../src/scenarios/scenarioFile';
-import { ScenarioErrors } from '../../src/scenarios/ScenarioError';
 import type { StepSpec } from '../../src/scenarios/Step';
 import { validateScenario } from '../../src/scenarios/validate';
+import { scenarioFileErrors } from '../support/scenarioFileErrors';
 
 type Args = Record<string, unknown>;
 
@@ -85,15 +85,7 @@ steps:
   - expect: { that: isr events-0, equals: '2,3' }
 `;
 
-function errorsOf(text: string): string[] {
-  try {
-    loadScenarioFile('s.yaml', text);
-  } catch (error) {
-    if (error instanceof ScenarioErrors) return error.errors.map((e) => e.format());
-    throw error;
-  }
-  return [];
-}
+const errorsOf = (text: string): string[] => scenarioFileErrors(text);
 
 describe('Kafka steps in YAML', () => {
   it('a scenario file runs a cluster, a producer, a crash and the checkers', () => {

@@ -10,9 +10,9 @@ import { runScenario } from '../../src/scenarios/runScenario';
 import type { ScenarioSpec } from '../../src/scenarios/Scenario';
 import { parseProbe, readProbe, type ProbeRef } from '../../src/scenarios/probes';
 import { loadScenarioFile } from '../../src/scenarios/scenarioFile';
-import { ScenarioErrors } from '../../src/scenarios/ScenarioError';
 import type { StepSpec } from '../../src/scenarios/Step';
 import { validateScenario } from '../../src/scenarios/validate';
+import { scenarioFileErrors } from '../support/scenarioFileErrors';
 
 /** The scenario with the args of its steps of `kind` (on `host`) changed. */
 function mutate(name: string, kind: string, change: (args: Record<string, unknown>) => Record<string, unknown>, host?: string): ScenarioSpec {
@@ -77,15 +77,7 @@ steps:
   - expect: { that: redisRunning store, equals: true }
 `;
 
-function errorsOf(text: string): string[] {
-  try {
-    loadScenarioFile('s.yaml', text);
-  } catch (error) {
-    if (error instanceof ScenarioErrors) return error.errors.map((e) => e.format());
-    throw error;
-  }
-  return [];
-}
+const errorsOf = (text: string): string[] => scenarioFileErrors(text);
 
 describe('Redis steps in YAML', () => {
   it('a scenario file starts a server, sends commands and pipelines, survives a power loss with appendfsync always', () => {

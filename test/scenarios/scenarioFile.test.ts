@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/scenarios/scenarioFile';
-import { ScenarioErrors } from '../../src/scenarios/ScenarioError';
 import { runScenario } from '../../src/scenarios/runScenario';
+import { scenarioFileErrors } from '../support/scenarioFileErrors';
 
 const GOOD = `name: retention-check
 title: Retention moves the log start
@@ -15,15 +15,7 @@ steps:
   - expect: { that: logStartOffset events-0, equals: 5 }
 `;
 
-function errorsOf(text: string): string[] {
-  try {
-    loadScenarioFile('s.yaml', text);
-  } catch (error) {
-    if (error instanceof ScenarioErrors) return error.errors.map((e) => e.format());
-    throw error;
-  }
-  return [];
-}
+const errorsOf = (text: string): string[] => scenarioFileErrors(text);
 
 describe('scenario files (YAML)', () => {
   it('loads and runs a valid file with the same steps as the builder', () => {
