@@ -80,7 +80,7 @@ export class ConsumerReads {
         leaderEpoch: -1,
       });
       const partition = this.partition(p);
-      if (partition === undefined) return fail(kafkaError(this.unknownError(p.topic)));
+      if (partition === undefined) return fail(kafkaError(this.host.metadata.noReplicaError(p.topic)));
       const epochError = partition.checkLeaderEpoch(p.currentLeaderEpoch);
       if (epochError !== null) return fail(epochError);
       const result = fetchOffsetForTimestamp(partition, p.timestampMs);
@@ -94,9 +94,6 @@ export class ConsumerReads {
     return this.host.replicaManager.partition(tp);
   }
 
-  private unknownError(topic: string): KafkaErrorCode {
-    return this.host.metadata.topics.has(topic) ? 'NOT_LEADER_OR_FOLLOWER' : 'UNKNOWN_TOPIC_OR_PARTITION';
-  }
 
   private respond(to: string, correlationId: number, partitions: FetchPartitionResponse[]): void {
     this.host.send(to, { kind: 'response', correlationId, body: { api: 'fetch', partitions } });
@@ -114,7 +111,7 @@ export class ConsumerReads {
         partitions.push({ topic: fp.topic, partition: fp.partition, error, highWatermark: hw, logStartOffset: start, logEndOffset: end, batches: NO_BATCHES });
       };
       if (partition === undefined) {
-        fail(this.unknownError(fp.topic));
+        fail(this.host.metadata.noReplicaError(fp.topic));
         continue;
       }
       const epochError = partition.checkLeaderEpoch(fp.currentLeaderEpoch);

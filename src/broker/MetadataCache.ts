@@ -8,6 +8,7 @@
  * `apply` returns the delta the broker must act on: each changed partition
  * once, in its final state (KRaft brokers publish images, not every record).
  */
+import type { KafkaErrorCode } from './errors';
 import type { LogConfig } from './LogConfig';
 import type { BrokerRecord, MetadataRecord, PartitionRecord } from './protocol';
 
@@ -30,6 +31,15 @@ export class MetadataCache {
   nextOffset = 0;
   readonly topics = new Map<string, CachedTopic>();
   readonly brokers = new Map<number, BrokerRecord>();
+
+  /**
+   * The error for a partition this broker holds no replica of
+   * (ReplicaManager.getPartitionOrError): the topic exists, so it is led
+   * elsewhere, or it does not.
+   */
+  noReplicaError(topic: string): KafkaErrorCode {
+    return this.topics.has(topic) ? 'NOT_LEADER_OR_FOLLOWER' : 'UNKNOWN_TOPIC_OR_PARTITION';
+  }
 
   apply(records: readonly MetadataRecord[]): MetadataDelta {
     let changed: Map<string, PartitionRecord> | null = null;

@@ -342,7 +342,7 @@ export class ReplicaManager implements PartitionHost, FetcherHost {
       };
       statuses.push(status);
       if (partition === undefined) {
-        status.error = kafkaError(this.host.metadata.topics.has(batch.topic) ? 'NOT_LEADER_OR_FOLLOWER' : 'UNKNOWN_TOPIC_OR_PARTITION');
+        status.error = kafkaError(this.host.metadata.noReplicaError(batch.topic));
         continue;
       }
       const result = partition.appendRecordsToLeader(batch, request.acks);
@@ -498,30 +498,21 @@ export class ReplicaManager implements PartitionHost, FetcherHost {
     let errors = 0;
     for (const fp of request.partitions) {
       const partition = this.partition(fp);
-      const fail = (error: KafkaErrorCode, log?: UnifiedLog): void => {
-        errors++;
-        partitions.push({
-          topic: fp.topic,
-          partition: fp.partition,
-          error,
-          highWatermark: -1,
-          logStartOffset: log?.logStartOffset ?? -1,
-          logEndOffset: log?.logEndOffset ?? -1,
-          batches: NO_BATCHES,
-        });
-      };
       if (partition === undefined) {
-        fail(this.host.metadata.topics.has(fp.topic) ? 'NOT_LEADER_OR_FOLLOWER' : 'UNKNOWN_TOPIC_OR_PARTITION');
+        partitions.push(fetchError(fp, this.host.metadata.noReplicaError(fp.topic)));
+        errors++;
         continue;
       }
       const epochError = partition.checkLeaderEpoch(fp.currentLeaderEpoch);
       if (epochError !== null) {
-        fail(epochError.error);
+        partitions.push(fetchError(fp, epochError.error));
+        errors++;
         continue;
       }
       const log = partition.log;
       if (fp.fetchOffset > log.logEndOffset || fp.fetchOffset < log.logStartOffset) {
-        fail('OFFSET_OUT_OF_RANGE', log);
+        partitions.push(fetchError(fp, 'OFFSET_OUT_OF_RANGE', log));
+        errors++;
         continue;
       }
       const read = log.read(fp.fetchOffset, { maxBytes: request.maxBytes, isolation: 'log_end', minOneMessage: true });
@@ -547,7 +538,7 @@ export class ReplicaManager implements PartitionHost, FetcherHost {
     const partitions: EpochEndOffset[] = request.partitions.map((p) => {
       const partition = this.partition(p);
       if (partition === undefined) {
-        const error: KafkaErrorCode = this.host.metadata.topics.has(p.topic) ? 'NOT_LEADER_OR_FOLLOWER' : 'UNKNOWN_TOPIC_OR_PARTITION';
+        const error = this.host.metadata.noReplicaError(p.topic);
         return { topic: p.topic, partition: p.partition, error, leaderEpoch: -1, endOffset: -1 };
       }
       const result = partition.lastOffsetForLeaderEpoch(p.currentLeaderEpoch, p.leaderEpoch);
@@ -575,3 +566,16 @@ export class ReplicaManager implements PartitionHost, FetcherHost {
 }
 
 const NO_BATCHES: readonly StoredBatch[] = [];
+
+/** A follower fetch's answer for one partition that failed; an offset out of range says where the log is. */
+function fetchError(fp: { readonly topic: string; readonly partition: number }, error: KafkaErrorCode, log?: UnifiedLog): FetchPartitionResponse {
+  return {
+    topic: fp.topic,
+    partition: fp.partition,
+    error,
+    highWatermark: -1,
+    logStartOffset: log?.logStartOffset ?? -1,
+    logEndOffset: log?.logEndOffset ?? -1,
+    batches: NO_BATCHES,
+  };
+}
