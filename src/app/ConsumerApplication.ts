@@ -307,6 +307,12 @@ export class ConsumerApplication {
     for (const [partition, offset] of refused) if (owned.has(partition)) this.commitRetry.set(partition, offset);
   }
 
+  /** Callbacks of the run before do nothing from now on, and its refused commits are not retried. */
+  private newRun(): void {
+    this.run++;
+    this.commitRetry = new Map();
+  }
+
   private forgetCommitRetry(partitions: readonly string[]): void {
     for (const partition of partitions) this.commitRetry.delete(partition);
   }
@@ -357,8 +363,7 @@ export class ConsumerApplication {
   crash(): void {
     if (this.state !== 'running') return;
     this.state = 'crashed';
-    this.run++;
-    this.commitRetry = new Map();
+    this.newRun();
     this.stopTimers();
     const lostInQueue = this.queuedRecords;
     this.queue.length = 0;
@@ -373,8 +378,7 @@ export class ConsumerApplication {
     if (this.state === 'running') this.crash();
     // A consumer still closing (LeaveGroup in flight) goes with its old process.
     if (!this.consumer.isClosed()) this.consumer.crash();
-    this.run++;
-    this.commitRetry = new Map();
+    this.newRun();
     this.restarts++;
     this.state = 'running';
     this.consumer = this.start();
@@ -384,8 +388,7 @@ export class ConsumerApplication {
   close(done?: () => void): void {
     if (this.state !== 'running') return done?.();
     this.state = 'closed';
-    this.run++;
-    this.commitRetry = new Map();
+    this.newRun();
     this.stopTimers();
     this.queue.length = 0;
     this.workerBusy = false;
