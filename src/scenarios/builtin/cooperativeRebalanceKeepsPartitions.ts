@@ -1,5 +1,15 @@
 import { scenario } from '../Scenario';
 
+/** A member of group `group` reading events from the start, committing after each batch; the default strategy list unless given. */
+const member = (name: string, group: string, strategy?: string) => ({
+  name,
+  group,
+  topics: ['events'],
+  commit: 'sync',
+  results: group,
+  config: { 'auto.offset.reset': 'earliest', ...(strategy !== undefined ? { 'partition.assignment.strategy': strategy } : {}) },
+});
+
 export default scenario({
   name: 'cooperative-rebalance-keeps-partitions',
   title: 'An eager rebalance stops every partition; a cooperative one moves only what must move',
@@ -9,17 +19,17 @@ export default scenario({
   .createTopic('events', { partitions: 6 })
   .produce('events', { count: 60, value: 'r{n}', keys: ['k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8'] })
   .note('The default strategy list: range first, so the group rebalances eagerly.')
-  .consumerApp({ name: 'eager-1', group: 'eager', topics: ['events'], commit: 'sync', results: 'eager', config: { 'auto.offset.reset': 'earliest' } })
-  .consumerApp({ name: 'eager-2', group: 'eager', topics: ['events'], commit: 'sync', results: 'eager', config: { 'auto.offset.reset': 'earliest' } })
+  .consumerApp(member('eager-1', 'eager'))
+  .consumerApp(member('eager-2', 'eager'))
   .note('cooperative-sticky alone: the group rebalances cooperatively.')
-  .consumerApp({ name: 'coop-1', group: 'coop', topics: ['events'], commit: 'sync', results: 'coop', config: { 'auto.offset.reset': 'earliest', 'partition.assignment.strategy': 'cooperative-sticky' } })
-  .consumerApp({ name: 'coop-2', group: 'coop', topics: ['events'], commit: 'sync', results: 'coop', config: { 'auto.offset.reset': 'earliest', 'partition.assignment.strategy': 'cooperative-sticky' } })
+  .consumerApp(member('coop-1', 'coop', 'cooperative-sticky'))
+  .consumerApp(member('coop-2', 'coop', 'cooperative-sticky'))
   .wait('10s')
   .expect('groupGeneration eager', { equals: 1 })
   .expect('groupGeneration coop', { equals: 1 })
   .note('A third member joins each group.')
-  .consumerApp({ name: 'eager-3', group: 'eager', topics: ['events'], commit: 'sync', results: 'eager', config: { 'auto.offset.reset': 'earliest' } })
-  .consumerApp({ name: 'coop-3', group: 'coop', topics: ['events'], commit: 'sync', results: 'coop', config: { 'auto.offset.reset': 'earliest', 'partition.assignment.strategy': 'cooperative-sticky' } })
+  .consumerApp(member('eager-3', 'eager'))
+  .consumerApp(member('coop-3', 'coop', 'cooperative-sticky'))
   .wait('10s')
   .expect('partitionsGivenUp eager-1', { equals: 3, because: 'an eager member revokes everything it owns before it rejoins' })
   .expect('partitionsGivenUp eager-2', { equals: 3 })

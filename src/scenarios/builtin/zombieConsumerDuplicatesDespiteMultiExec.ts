@@ -1,5 +1,17 @@
 import { scenario } from '../Scenario';
 
+/** A billing worker: results and offsets in one MULTI/EXEC on cache, 100 ms per order, 10 orders per poll. */
+const billingWorker = (name: string) => ({
+  name,
+  group: 'billing',
+  topics: ['orders'],
+  commit: 'external',
+  redis: 'cache',
+  results: 'billing',
+  'processing-time': '100ms',
+  config: { 'auto.offset.reset': 'earliest', 'max.poll.records': 10, 'max.poll.interval.ms': 10_000 },
+});
+
 /**
  * Found by the consumer-group property test (test/app/consumerGroup.property.test.ts):
  * atomic writes are not ownership.
@@ -14,27 +26,9 @@ export default scenario({
   .redisServer('cache', { config: { appendonly: 'yes' } })
   .produce('orders', { partition: 0, count: 200, value: 'a{n}' })
   .produce('orders', { partition: 1, count: 200, value: 'b{n}' })
-  .consumerApp({
-    name: 'w1',
-    group: 'billing',
-    topics: ['orders'],
-    commit: 'external',
-    redis: 'cache',
-    results: 'billing',
-    'processing-time': '100ms',
-    config: { 'auto.offset.reset': 'earliest', 'max.poll.records': 10, 'max.poll.interval.ms': 10_000 },
-  })
+  .consumerApp(billingWorker('w1'))
   .wait('5s')
-  .consumerApp({
-    name: 'w2',
-    group: 'billing',
-    topics: ['orders'],
-    commit: 'external',
-    redis: 'cache',
-    results: 'billing',
-    'processing-time': '100ms',
-    config: { 'auto.offset.reset': 'earliest', 'max.poll.records': 10, 'max.poll.interval.ms': 10_000 },
-  })
+  .consumerApp(billingWorker('w2'))
   .wait('5s')
   .step('consumer-stall', { name: 'w1', for: '20s' })
   .wait('60s')
