@@ -4,15 +4,10 @@
  * (GroupCoordinator.partitionFor), with Java's String.hashCode over UTF-16
  * code units and Kafka's abs (Integer.MIN_VALUE ⇒ 0).
  */
+import { javaStringHashCode } from './javaHashOrder';
+
 export const OFFSETS_TOPIC = '__consumer_offsets';
 export const DEFAULT_OFFSETS_TOPIC_PARTITIONS = 50;
-
-/** java.lang.String.hashCode: s[0]*31^(n-1) + ... + s[n-1], in 32-bit int arithmetic. */
-export function javaStringHashCode(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
-  return h;
-}
 
 /** org.apache.kafka.common.utils.Utils.abs. */
 export function kafkaAbs(n: number): number {

@@ -18,16 +18,16 @@
 import { assert } from '../../sim/assert';
 import type { StickyTopicPartition } from './stickyAssignors';
 
-/** Java's String.hashCode over UTF-16 code units, as a signed 32-bit int. */
-export function javaStringHash(s: string): number {
+/** java.lang.String.hashCode: s[0]*31^(n-1) + ... + s[n-1] over UTF-16 code units, in 32-bit int arithmetic. */
+export function javaStringHashCode(s: string): number {
   let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
   return h;
 }
 
 /** org.apache.kafka.common.TopicPartition.hashCode: 31 × (31 + partition) + topic.hashCode(), in int arithmetic. */
 export function topicPartitionHash(tp: StickyTopicPartition): number {
-  return (Math.imul(31, (31 + tp.partition) | 0) + javaStringHash(tp.topic)) | 0;
+  return (Math.imul(31, (31 + tp.partition) | 0) + javaStringHashCode(tp.topic)) | 0;
 }
 
 function bucketOf(hash: number, capacity: number): number {
@@ -42,7 +42,7 @@ export function javaHashMapOrder(keys: readonly string[]): string[] {
   let capacity = 16;
   while (keys.length > capacity * 0.75) capacity *= 2;
   return keys
-    .map((k, i) => ({ k, i, b: bucketOf(javaStringHash(k), capacity) }))
+    .map((k, i) => ({ k, i, b: bucketOf(javaStringHashCode(k), capacity) }))
     .sort((x, y) => x.b - y.b || x.i - y.i)
     .map((e) => e.k);
 }

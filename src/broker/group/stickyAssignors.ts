@@ -29,8 +29,6 @@ import { assert } from '../../sim/assert';
 import { javaHashMapOrder } from './javaHashOrder';
 import { generalAssign } from './stickyGeneralAssignment';
 
-export { javaHashMapOrder, javaStringHash } from './javaHashOrder';
-
 export interface StickyTopicPartition {
   readonly topic: string;
   readonly partition: number;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { javaStringHashCode, kafkaAbs, offsetsPartitionFor } from '../../../src/broker/group/coordinatorPartition';
+import { kafkaAbs, offsetsPartitionFor } from '../../../src/broker/group/coordinatorPartition';
+import { javaStringHashCode } from '../../../src/broker/group/javaHashOrder';
 
 describe('group coordinator partition', () => {
   it('hashes like java.lang.String.hashCode', () => {

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { assign } from '../../../src/broker/group/assignors';
-import { cooperativeStickyAssign, javaHashMapOrder, javaStringHash, stickyAssign, type StickyMember, type StickyTopicPartition } from '../../../src/broker/group/stickyAssignors';
+import { javaHashMapOrder, javaStringHashCode } from '../../../src/broker/group/javaHashOrder';
+import { cooperativeStickyAssign, stickyAssign, type StickyMember, type StickyTopicPartition } from '../../../src/broker/group/stickyAssignors';
 
 const tp = (topic: string, partition: number): StickyTopicPartition => ({ topic, partition });
 const names = (list: readonly StickyTopicPartition[] | undefined): string[] => (list ?? []).map((p) => `${p.topic}-${p.partition}`);
@@ -19,10 +20,10 @@ function asMap(result: ReturnType<typeof stickyAssign>): Record<string, string[]
 
 describe('java HashMap order (the tie-breaks of AbstractStickyAssignor)', () => {
   it("String.hashCode as Java computes it, overflow included", () => {
-    expect(javaStringHash('')).toBe(0);
-    expect(javaStringHash('a')).toBe(97);
-    expect(javaStringHash('consumer1')).toBe(-421004549);
-    expect(javaStringHash('polygenelubricants')).toBe(-2147483648);
+    expect(javaStringHashCode('')).toBe(0);
+    expect(javaStringHashCode('a')).toBe(97);
+    expect(javaStringHashCode('consumer1')).toBe(-421004549);
+    expect(javaStringHashCode('polygenelubricants')).toBe(-2147483648);
   });
 
   it('orders keys by bucket, then by insertion within a bucket', () => {
