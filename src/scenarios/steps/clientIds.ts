@@ -16,6 +16,21 @@ export function reservedClientIdProblem(clientId: string): string | null {
   return null;
 }
 
+/**
+ * What is wrong with a client step's name and the client.id its config gives:
+ * steps find a client by its name, and its name is its client.id.
+ */
+export function clientNameProblems(kind: 'producer' | 'consumer', name: string, config: Readonly<Record<string, unknown>> | undefined): string[] {
+  const problems: string[] = [];
+  const clientId = config?.['client.id'];
+  if (clientId !== undefined && String(clientId) !== name) {
+    problems.push(`a ${kind}'s name is its client.id: leave 'client.id' out of its config, or name the ${kind} '${String(clientId)}'`);
+  }
+  const reserved = reservedClientIdProblem(name);
+  if (reserved !== null) problems.push(reserved);
+  return problems;
+}
+
 /** Why a new client of `kind` cannot have this client.id now, or null. */
 export function clientIdTaken(world: World, clientId: string, kind: 'producer' | 'consumer'): string | null {
   if (kind === 'consumer' && world.kafka.producer(clientId) !== undefined) {

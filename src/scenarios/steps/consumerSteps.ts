@@ -33,7 +33,7 @@ import type { ConfigValue } from '../fields';
 import { parseTopicPartition } from '../probes';
 import { defineStep } from '../Step';
 import type { World } from '../World';
-import { clientIdTaken, reservedClientIdProblem } from './clientIds';
+import { clientIdTaken, clientNameProblems, reservedClientIdProblem } from './clientIds';
 import { formatConfig, StepFailure } from './kafkaSteps';
 
 const AS_FIELD = { type: 'string', description: 'save the result under this name for expectations' } as const;
@@ -219,13 +219,7 @@ export const consumerStep = defineStep<ConsumerArgs>({
   check: (given) => {
     const a = withConfigFile(given);
     const problems = checkConfig({ 'client.id': a.name, ...(a.config ?? {}) });
-    // Steps find a consumer by its name, and its name is its client.id.
-    const clientId = a.config?.['client.id'];
-    if (clientId !== undefined && String(clientId) !== a.name) {
-      problems.push(`a consumer's name is its client.id: leave 'client.id' out of its config, or name the consumer '${String(clientId)}'`);
-    }
-    const reserved = reservedClientIdProblem(a.name);
-    if (reserved !== null) problems.push(reserved);
+    problems.push(...clientNameProblems('consumer', a.name, a.config));
     if (a.subscribe !== undefined && a.assign !== undefined) problems.push("give 'subscribe' or 'assign', not both");
     for (const tp of a.assign ?? []) if (parseTopicPartition(tp) === null) problems.push(`'${tp}' is not a partition like events-0`);
     return problems;

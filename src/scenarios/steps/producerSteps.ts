@@ -21,7 +21,7 @@ import { fromFile, ignoredNotice, withConfigFile, type LoadedConfigFile } from '
 import type { ConfigValue } from '../fields';
 import { defineStep } from '../Step';
 import type { World } from '../World';
-import { clientIdTaken, reservedClientIdProblem } from './clientIds';
+import { clientIdTaken, clientNameProblems } from './clientIds';
 import { formatConfig, StepFailure } from './kafkaSteps';
 
 const AS_FIELD = { type: 'string', description: 'save the result under this name for expectations' } as const;
@@ -42,13 +42,8 @@ export const producerStep = defineStep<{ name: string; config?: Record<string, C
   },
   check: (given) => {
     const a = withConfigFile(given);
-    const clientId = a.config?.['client.id'];
-    // Steps find a producer by its name, and its name is its client.id.
-    if (clientId !== undefined && String(clientId) !== a.name) {
-      return [`a producer's name is its client.id: leave 'client.id' out of its config, or name the producer '${String(clientId)}'`];
-    }
-    const reserved = reservedClientIdProblem(a.name);
-    if (reserved !== null) return [reserved];
+    const nameProblems = clientNameProblems('producer', a.name, a.config);
+    if (nameProblems.length > 0) return nameProblems;
     try {
       parseProducerConfig(producerConfigInput(a.name, a.config), { clientVersion: a.version });
       return [];
