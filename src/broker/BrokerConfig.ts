@@ -18,7 +18,7 @@
  */
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './group/GroupCoordinator';
 import { DEFAULT_OFFSETS_TOPIC_PARTITIONS } from './group/coordinatorPartition';
-import { KafkaConfigError } from './kafkaConfigError';
+import { checkFaultlineMinimum, KafkaConfigError, type FaultlineMinimum } from './kafkaConfigError';
 import { LONG_MAX_VALUE, type BrokerLogSettings } from './LogConfig';
 import { nearestName } from '../sim/didYouMean';
 
@@ -104,7 +104,7 @@ type Kind = 'short' | 'int' | 'long' | 'boolean';
 interface KeySpec {
   readonly kind: Kind;
   readonly min?: number;
-  readonly faultlineMin?: { readonly min: number; readonly kafka: string };
+  readonly faultlineMin?: FaultlineMinimum;
 }
 
 const KEYS: ReadonlyMap<string, KeySpec> = new Map<string, KeySpec>([
@@ -182,9 +182,7 @@ export function parseBrokerSettings(raw: Readonly<Record<string, unknown>>): Bro
     }
     const n = parseNumber(key, value, spec.kind);
     if (spec.min !== undefined && n < spec.min) throw KafkaConfigError.invalidValue(key, n, `Value must be at least ${spec.min}`);
-    if (spec.faultlineMin !== undefined && n < spec.faultlineMin.min) {
-      throw KafkaConfigError.invalidValue(key, n, `faultline needs at least ${spec.faultlineMin.min} (${spec.faultlineMin.kafka})`);
-    }
+    checkFaultlineMinimum(key, n, spec.faultlineMin);
     out[key] = n;
   }
   return out as BrokerSettings;

@@ -25,6 +25,20 @@ export class KafkaConfigError extends Error {
   }
 }
 
+/**
+ * A bound faultline sets where Kafka validates nothing, with what Kafka does
+ * instead, said in the error.
+ */
+export interface FaultlineMinimum {
+  readonly min: number;
+  readonly kafka: string;
+}
+
+/** Throws when `n` is below a faultline bound: "faultline needs at least 1 (Kafka ...)". */
+export function checkFaultlineMinimum(key: string, n: number, bound: FaultlineMinimum | undefined): void {
+  if (bound !== undefined && n < bound.min) throw KafkaConfigError.invalidValue(key, n, `faultline needs at least ${bound.min} (${bound.kafka})`);
+}
+
 /** How Java's string concatenation would print a config value. */
 function javaString(value: unknown): string {
   if (value === null || value === undefined) return 'null';

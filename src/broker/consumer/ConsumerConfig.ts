@@ -25,7 +25,7 @@
  * and listed in `unmodelled`; static membership (`group.instance.id`) and the
  * KIP-848 protocol (`group.protocol=consumer`) are refused.
  */
-import { KafkaConfigError } from '../kafkaConfigError';
+import { checkFaultlineMinimum, KafkaConfigError, type FaultlineMinimum } from '../kafkaConfigError';
 import type { AssignorName } from '../group/assignors';
 import { clientConfigFileKey, unknownClientConfigKey, type ClientConfigKeys } from '../clientConfigKeys';
 
@@ -64,7 +64,7 @@ interface KeyDefinition {
   readonly defaultValue: number | boolean | string | readonly string[] | null;
   readonly min?: number;
   /** A bound Kafka does not validate, with what Kafka would do instead (said in the error). */
-  readonly faultlineMin?: { readonly min: number; readonly kafka: string };
+  readonly faultlineMin?: FaultlineMinimum;
   readonly validStrings?: readonly string[];
   readonly nonEmpty?: boolean;
 }
@@ -242,9 +242,7 @@ function parseValue(key: string, value: unknown, definition: KeyDefinition): num
       else throw KafkaConfigError.invalidValue(key, value, `Expected value to be ${definition.type === 'INT' ? 'a 32-bit integer' : 'a 64-bit integer (long)'}, but it was a ${typeof value}`);
       if (!Number.isInteger(n) || n < min || n > max) throw KafkaConfigError.invalidValue(key, value, `Not a number of type ${definition.type}`);
       if (definition.min !== undefined && n < definition.min) throw KafkaConfigError.invalidValue(key, n, `Value must be at least ${definition.min}`);
-      if (definition.faultlineMin !== undefined && n < definition.faultlineMin.min) {
-        throw KafkaConfigError.invalidValue(key, n, `faultline needs at least ${definition.faultlineMin.min} (${definition.faultlineMin.kafka})`);
-      }
+      checkFaultlineMinimum(key, n, definition.faultlineMin);
       return n;
     }
     case 'BOOLEAN':
